@@ -1,0 +1,44 @@
+package commands
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Version information, set at build time with -ldflags -X.
+var (
+	version = "dev"
+	commit  = "none"
+)
+
+const userAgent = "crane-migrate"
+
+func newApp(name string, stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:      name,
+		HelpName:  name,
+		Usage:     "migrate container images between registries and Docker Hub namespaces",
+		Version:   version + " (commit " + commit + ")",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Commands: []*cli.Command{
+			newCopyCommand(),
+			newRepoCommand(),
+			newOrgCommand(),
+			newVerifyCommand(),
+			newDemoCommand(),
+			newExportCommand(),
+			newRewriteCommand(),
+		},
+		// Exit codes are ours to pick (exit.go); urfave must not os.Exit.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return asUsage(err)
+		},
+	}
+	for _, c := range app.Commands {
+		c.OnUsageError = app.OnUsageError
+	}
+	return app
+}

@@ -1,0 +1,87 @@
+package commands
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/hub"
+)
+
+func newExportCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "export",
+		Usage:     "write a Docker Hub namespace's repositories as CSV or JSON",
+		ArgsUsage: "NS",
+		Description: "Every page, private repositories included when the credentials can see them: " +
+			"namespace,name,is_private,last_updated,pull_count,star_count.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "csv", EnvVars: env("EXPORT_FORMAT"), Usage: "csv or json"},
+			&cli.StringFlag{Name: "hub-api", EnvVars: env("HUB_API"), Usage: "Docker Hub API `URL` (default https://hub.docker.com)"},
+			&cli.StringFlag{Name: "username", EnvVars: env("USERNAME"),
+				Usage: "account, instead of the Docker credential chain (password from CRANE_MIGRATE_PASSWORD)"},
+			&cli.StringFlag{Name: "docker-config", EnvVars: env("DOCKER_CONFIG"), Usage: "`DIR` holding config.json"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
+		},
+		Action: runExport,
+	}
+}
+
+func runExport(c *cli.Context) error {
+	if err := wantArgs(c, "NS"); err != nil {
+		return err
+	}
+	format := c.String("format")
+	if format != "csv" && format != "json" {
+		return usagef("--format must be csv or json, got %q", format)
+	}
+	ns, err := enumerate.ParseNamespace(c.Args().Get(0))
+	if err != nil {
+		return asUsage(err)
+	}
+	cfg := migrateConfig{jobs: 1, logFormat: "text", verbose: c.Bool("verbose"), dockerConfig: c.String("docker-config"), srcHubAPI: c.String("hub-api")}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	log := newLogger(c.App.ErrWriter, cfg.logFormat, cfg.verbose)
+	api := cfg.srcHubAPI
+	if api == "" {
+		api = hub.DefaultBaseURL
+	}
+	s, err := newSide(sideSpec{label: "source", envName: "", registry: ns.Registry, hubAPI: api, username: c.String("username")}, cfg, newTransport(cfg, log), log)
+	if err != nil {
+		return err
+	}
+	var repos []hub.Repository
+	private := 0
+	for r, err := range s.hub.Repositories(c.Context, ns.Path) {
+		if err != nil {
+			return fmt.Errorf("listing %s: %w", ns.Path, err)
+		}
+		repos = append(repos, r)
+		if r.IsPrivate {
+			private++
+		}
+	}
+	if private == 0 {
+		log.Warnf("no private repositories in %s: if it has some, these credentials cannot see them "+
+			"(an organization access token needs the scope-repository-list scope)", ns.Path)
+	}
+	if format == "json" {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		return enc.Encode(repos)
+	}
+	w := csv.NewWriter(c.App.Writer)
+	_ = w.Write([]string{"namespace", "name", "is_private", "last_updated", "pull_count", "star_count"})
+	for _, r := range repos {
+		_ = w.Write([]string{r.Namespace, r.Name, strconv.FormatBool(r.IsPrivate), r.LastUpdated,
+			strconv.FormatInt(r.PullCount, 10), strconv.Itoa(r.StarCount)})
+	}
+	w.Flush()
+	return w.Error()
+}

@@ -1,0 +1,105 @@
+package commands
+
+import (
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/crane-migrate/crane-migrate/copy"
+	"github.com/crane-migrate/crane-migrate/enumerate"
+)
+
+const envPrefix = "CRANE_MIGRATE_"
+
+func env(name string) []string { return []string{envPrefix + name} }
+
+// migrateFlags are taken by every command that moves or compares images.
+func migrateFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: copy.DefaultJobs, EnvVars: env("JOBS"),
+			Usage: "tags copied at once, one pool shared by all repositories"},
+		&cli.StringSliceFlag{Name: "include", EnvVars: env("INCLUDE"),
+			Usage: "copy only tags matching this RE2 expression (repeatable)"},
+		&cli.StringSliceFlag{Name: "exclude", EnvVars: env("EXCLUDE"),
+			Usage: "skip tags matching this RE2 expression (repeatable)"},
+		&cli.BoolFlag{Name: "dry-run", EnvVars: env("DRY_RUN"),
+			Usage: "list what would be copied or skipped; write nothing"},
+		&cli.StringFlag{Name: "report", EnvVars: env("REPORT"), Usage: "write a JSON report to `FILE`"},
+		&cli.BoolFlag{Name: "no-verify", EnvVars: env("NO_VERIFY"),
+			Usage: "do not check each copied tag at the destination"},
+		&cli.StringFlag{Name: "src-hub-api", EnvVars: env("SRC_HUB_API"),
+			Usage: "Docker Hub API `URL` for the source (default https://hub.docker.com when the source is Docker Hub)"},
+		&cli.StringFlag{Name: "dst-hub-api", EnvVars: env("DST_HUB_API"),
+			Usage: "Docker Hub API `URL` for the destination (default https://hub.docker.com when it is Docker Hub)"},
+		&cli.StringFlag{Name: "src-username", EnvVars: env("SRC_USERNAME"),
+			Usage: "source account, instead of the Docker credential chain (password from CRANE_MIGRATE_SRC_PASSWORD)"},
+		&cli.StringFlag{Name: "dst-username", EnvVars: env("DST_USERNAME"),
+			Usage: "destination account, instead of the Docker credential chain (password from CRANE_MIGRATE_DST_PASSWORD)"},
+		&cli.StringFlag{Name: "docker-config", EnvVars: env("DOCKER_CONFIG"),
+			Usage: "`DIR` holding config.json (default $DOCKER_CONFIG, else ~/.docker)"},
+		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: env("LOG_FORMAT"), Usage: "text or json"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
+	}
+}
+
+// migrateConfig is filled from flags, validated, then run (Complete → Validate → Run).
+type migrateConfig struct {
+	jobs         int
+	include      []string
+	exclude      []string
+	dryRun       bool
+	reportFile   string
+	verify       bool
+	srcHubAPI    string
+	dstHubAPI    string
+	srcUser      string
+	dockerConfig string
+	dstUser      string
+	logFormat    string
+	verbose      bool
+	filter       enumerate.Filter
+	concurrency  int
+}
+
+func completeMigrate(c *cli.Context) migrateConfig {
+	return migrateConfig{
+		jobs:         c.Int("jobs"),
+		include:      c.StringSlice("include"),
+		exclude:      c.StringSlice("exclude"),
+		dryRun:       c.Bool("dry-run"),
+		reportFile:   c.String("report"),
+		verify:       !c.Bool("no-verify"),
+		srcHubAPI:    c.String("src-hub-api"),
+		dstHubAPI:    c.String("dst-hub-api"),
+		srcUser:      c.String("src-username"),
+		dstUser:      c.String("dst-username"),
+		dockerConfig: c.String("docker-config"),
+		logFormat:    c.String("log-format"),
+		verbose:      c.Bool("verbose"),
+	}
+}
+
+func (m *migrateConfig) validate() error {
+	if m.jobs < 1 {
+		return usagef("--jobs must be at least 1, got %d", m.jobs)
+	}
+	if m.logFormat != "text" && m.logFormat != "json" {
+		return usagef("--log-format must be text or json, got %q", m.logFormat)
+	}
+	f, err := enumerate.NewFilter(m.include, m.exclude)
+	if err != nil {
+		return asUsage(err)
+	}
+	m.filter = f
+	// Connections per host: enough for every job plus ggcr's own layer fan-out.
+	m.concurrency = max(m.jobs*2, runtime.GOMAXPROCS(0))
+	return nil
+}
+
+// wantArgs checks the positional argument count.
+func wantArgs(c *cli.Context, names ...string) error {
+	if c.NArg() != len(names) {
+		return usagef("%s needs %d arguments (%v), got %d", c.Command.Name, len(names), names, c.NArg())
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/sirupsen/logrus"
+
+	"github.com/crane-migrate/crane-migrate/copy"
+	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// producer sends the run's tasks; failures to enumerate a repository are
+// reported through fail and do not stop the other repositories.
+type producer func(ctx context.Context, r *run, tasks chan<- copy.Task)
+
+// run is one migration (or verification) in progress.
+type run struct {
+	cfg      migrateConfig
+	log      logrus.FieldLogger
+	src, dst *side
+	srcList  *enumerate.Lister
+	dstList  *enumerate.Lister
+	engine   *copy.Engine
+	results  report.Collector
+	check    bool
+}
+
+// execute wires sides, engine and producer together, then reports.
+func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registry, check bool, produce producer, stdout, stderr io.Writer) error {
+	log := newLogger(stderr, cfg.logFormat, cfg.verbose)
+	rt := newTransport(cfg, log)
+	src, err := newSide(sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
+	if err != nil {
+		return err
+	}
+	dst, err := newSide(sideSpec{label: "destination", envName: "DST", registry: dstReg, hubAPI: cfg.dstHubAPI, username: cfg.dstUser}, cfg, rt, log)
+	if err != nil {
+		return err
+	}
+	r := &run{cfg: cfg, log: log, src: src, dst: dst, check: check}
+	r.engine, err = copy.New(
+		copy.WithJobs(cfg.jobs),
+		copy.WithLogger(log),
+		copy.WithSource(src.remote...),
+		copy.WithDestination(dst.remote...),
+		copy.WithDryRun(cfg.dryRun),
+		copy.WithVerify(cfg.verify),
+		copy.WithCheckOnly(check),
+		copy.WithResults(r.results.Add),
+	)
+	if err != nil {
+		return err
+	}
+	r.srcList = enumerate.NewLister(r.engine.Source(), src.hub)
+	r.dstList = enumerate.NewLister(r.engine.Destination(), dst.hub)
+
+	tasks := make(chan copy.Task, cfg.jobs*2)
+	go func() {
+		defer close(tasks)
+		produce(ctx, r, tasks)
+	}()
+	r.engine.Run(ctx, tasks)
+
+	rep := r.results.Report()
+	if cfg.reportFile != "" {
+		if err := rep.WriteFile(cfg.reportFile); err != nil {
+			return err
+		}
+	}
+	if cfg.dryRun {
+		for _, res := range rep.Results {
+			fmt.Fprintf(stdout, "%-8s %s -> %s\n", res.Status, res.Source, res.Destination)
+		}
+	}
+	rep.PrintSummary(stdout)
+	switch {
+	case r.engine.PullLimited():
+		return fmt.Errorf("%w at %s: %d tags not started. Run the same command again once the limit window "+
+			"resets (Docker Hub: within 6 hours, or sooner with a paid plan); tags already copied are skipped "+
+			"at no pull cost", errPullLimit, srcReg, rep.Summary.Pending)
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: copies in flight finished, %d tags not started (and more not listed yet). "+
+			"Run the same command again to finish", errInterrupted, rep.Summary.Pending)
+	case !rep.OK():
+		return errFailures
+	}
+	return nil
+}
+
+// fail records a failure that has no single tag: a repository that could
+// not be listed, say.
+func (r *run) fail(source, destination string, err error) {
+	r.log.WithFields(logrus.Fields{"source": source, "destination": destination}).WithError(err).Error("failed")
+	r.results.Add(report.Result{Source: source, Destination: destination, Status: report.StatusFailed, Error: err.Error()})
+}
+
+// send hands a task to the pool unless the run was interrupted.
+func send(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
+	select {
+	case tasks <- t:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// repoTasks sends one task per tag of srcRepo that passes the filter.
+func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, tasks chan<- copy.Task) {
+	var have enumerate.Snapshot
+	if !r.check {
+		var err error
+		if have, err = r.dstList.Snapshot(ctx, dstRepo); err != nil {
+			r.fail(srcRepo.String(), dstRepo.String(), err)
+			return
+		}
+		if !have.Exists {
+			if err := r.createDestination(ctx, srcRepo, dstRepo); err != nil {
+				r.fail(srcRepo.String(), dstRepo.String(), err)
+				return
+			}
+		}
+	}
+	for t, err := range r.srcList.Tags(ctx, srcRepo) {
+		if err != nil {
+			r.fail(srcRepo.String(), dstRepo.String(), err)
+			return
+		}
+		if !r.cfg.filter.Match(t.Name) {
+			r.log.WithField("tag", t.Name).Debug("excluded by filter")
+			continue
+		}
+		task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name), SourceDigest: t.Digest, Platforms: t.Platforms}
+		if have.Known {
+			task.DestinationKnown, task.DestinationDigest = true, have.Tags[t.Name].Digest
+		}
+		if !send(ctx, tasks, task) {
+			return
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package commands
+
+import (
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+)
+
+// parseSource parses a tag or digest reference. Digests must be sha256,
+// which name.NewDigest checks with a clear message.
+func parseSource(s string) (name.Reference, error) {
+	if strings.Contains(s, "@") {
+		d, err := name.NewDigest(s)
+		if err != nil {
+			return nil, usagef("source reference %q: %v", s, err)
+		}
+		return d, nil
+	}
+	t, err := name.NewTag(s)
+	if err != nil {
+		return nil, usagef("source reference %q: %v", s, err)
+	}
+	return t, nil
+}
+
+// parseDestination parses the destination tag. Without a tag of its own it
+// takes the source's tag; a digest source needs one spelt out.
+func parseDestination(s string, src name.Reference) (name.Tag, error) {
+	if strings.Contains(s, "@") {
+		return name.Tag{}, usagef("destination %q: must be a tag, not a digest", s)
+	}
+	if !hasTag(s) {
+		t, ok := src.(name.Tag)
+		if !ok {
+			return name.Tag{}, usagef("destination %q needs a tag when the source is a digest (for example %s:v1)", s, s)
+		}
+		s += ":" + t.TagStr()
+	}
+	t, err := name.NewTag(s)
+	if err != nil {
+		return name.Tag{}, usagef("destination reference %q: %v", s, err)
+	}
+	return t, nil
+}
+
+// hasTag reports whether a reference spells out a tag: a colon after the
+// last slash (a colon before it is a registry port).
+func hasTag(s string) bool {
+	return strings.Contains(s[strings.LastIndex(s, "/")+1:], ":")
+}
+
+// parseRepository parses a repository, refusing a tag or digest on it.
+func parseRepository(what, s string) (name.Repository, error) {
+	if strings.Contains(s, "@") || hasTag(s) {
+		return name.Repository{}, usagef("%s %q: must be a repository without a tag or digest", what, s)
+	}
+	r, err := name.NewRepository(s)
+	if err != nil {
+		return name.Repository{}, usagef("%s %q: %v", what, s, err)
+	}
+	return r, nil
+}

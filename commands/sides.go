@@ -1,0 +1,97 @@
+package commands
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/sirupsen/logrus"
+
+	"github.com/crane-migrate/crane-migrate/credentials"
+	"github.com/crane-migrate/crane-migrate/hub"
+	"github.com/crane-migrate/crane-migrate/retry"
+)
+
+// side is one end of a migration: its registry, credentials, transport and,
+// when it has one, its Docker Hub API client.
+type side struct {
+	label    string // "source" or "destination"
+	registry name.Registry
+	keychain *credentials.Keychain
+	remote   []remote.Option
+	hub      *hub.Client
+}
+
+// sideSpec is what the flags and environment say about one side.
+type sideSpec struct {
+	label, envName string // envName is SRC or DST
+	registry       name.Registry
+	hubAPI         string
+	username       string
+}
+
+func newSide(spec sideSpec, cfg migrateConfig, rt http.RoundTripper, log logrus.FieldLogger) (*side, error) {
+	var kopts []credentials.Option
+	if cfg.dockerConfig != "" {
+		kopts = append(kopts, credentials.WithConfigDir(cfg.dockerConfig))
+	}
+	if spec.username != "" {
+		prefix := envPrefix
+		if spec.envName != "" {
+			prefix += spec.envName + "_"
+		}
+		kopts = append(kopts, credentials.WithOverride(spec.username, os.Getenv(prefix+"PASSWORD"), prefix+"USERNAME"))
+	}
+	kc, err := credentials.New(kopts...)
+	if err != nil {
+		return nil, asUsage(fmt.Errorf("%s credentials: %w", spec.label, err))
+	}
+	s := &side{label: spec.label, registry: spec.registry, keychain: kc}
+	s.remote = []remote.Option{
+		remote.WithAuthFromKeychain(kc),
+		remote.WithTransport(rt),
+		remote.WithJobs(cfg.concurrency),
+		remote.WithUserAgent(userAgent),
+		// Retries are ours (package retry); ggcr's would multiply them.
+		remote.WithRetryBackoff(remote.Backoff{Steps: 1}),
+		remote.WithRetryPredicate(func(error) bool { return false }),
+		remote.WithRetryStatusCodes(),
+	}
+	api := spec.hubAPI
+	if api == "" && spec.registry.RegistryStr() == name.DefaultRegistry {
+		api = hub.DefaultBaseURL
+	}
+	if api == "" {
+		return s, nil
+	}
+	hopts := []hub.Option{hub.WithTransport(rt), hub.WithLogger(log.WithField("side", spec.label))}
+	ac, _, err := kc.Lookup(spec.registry.RegistryStr())
+	if err != nil {
+		return nil, fmt.Errorf("%s credentials: %w", spec.label, err)
+	}
+	secret := ac.Password
+	if secret == "" {
+		secret = ac.IdentityToken
+	}
+	if ac.Username != "" && secret != "" {
+		hopts = append(hopts, hub.WithCredentials(ac.Username, secret))
+	} else {
+		log.WithField("side", spec.label).Warn("no Docker Hub credentials: listing anonymously sees public repositories only and is capped")
+	}
+	if s.hub, err = hub.New(api, hopts...); err != nil {
+		return nil, asUsage(fmt.Errorf("%s Docker Hub API: %w", spec.label, err))
+	}
+	return s, nil
+}
+
+// newTransport is shared by both sides and the Hub API: one connection pool,
+// sized to the job count so parallel copies do not queue for connections,
+// behind the one retry layer.
+func newTransport(cfg migrateConfig, log logrus.FieldLogger) http.RoundTripper {
+	t := remote.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = cfg.concurrency * 2
+	t.MaxIdleConns = cfg.concurrency * 8
+	return retry.New(t, retry.WithLogger(log))
+}

@@ -1,0 +1,40 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/sirupsen/logrus"
+
+	"github.com/crane-migrate/crane-migrate/enumerate"
+)
+
+// createDestination creates a missing Docker Hub repository before its first
+// push, with the source's visibility: pushing would create it with the
+// account's default privacy, and a private image must never land public. If
+// the source's visibility cannot be read, or creating fails, the repository's
+// copy does not start. A source that is not Docker Hub has no visibility to
+// read, so the repository is created private.
+func (r *run) createDestination(ctx context.Context, srcRepo, dstRepo name.Repository) error {
+	ns, rel := enumerate.HubPath(dstRepo)
+	private, desc, full := true, "", ""
+	if r.src.hub != nil {
+		sns, srel := enumerate.HubPath(srcRepo)
+		info, err := r.src.hub.Repository(ctx, sns, srel)
+		if err != nil {
+			return fmt.Errorf("reading the source's visibility before creating %s: %w", dstRepo, err)
+		}
+		private, desc, full = info.IsPrivate, info.Description, info.FullDescription
+	}
+	log := r.log.WithFields(logrus.Fields{"repository": dstRepo.String(), "private": private})
+	if r.cfg.dryRun {
+		log.Info("would create repository")
+		return nil
+	}
+	if err := r.dst.hub.CreateRepository(ctx, ns, rel, private, desc, full); err != nil {
+		return fmt.Errorf("%w (nothing was pushed to %s: it could not be created with the source's visibility)", err, dstRepo)
+	}
+	log.Info("created repository")
+	return nil
+}

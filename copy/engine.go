@@ -1,0 +1,95 @@
+package copy
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// Engine copies tasks on one worker pool shared by every repository, with one
+// puller per side and one pusher, so token exchanges and connections are
+// reused across the whole run.
+type Engine struct {
+	o       options
+	src     *remote.Puller
+	dstRead *remote.Puller
+	dst     *remote.Pusher
+	fetched flight[*remote.Descriptor]
+	limited atomic.Bool
+}
+
+// New builds an engine.
+func New(opts ...Option) (*Engine, error) {
+	o := defaults()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("copy: %w", err)
+		}
+	}
+	e := &Engine{o: o}
+	var err error
+	if e.src, err = remote.NewPuller(o.src...); err != nil {
+		return nil, fmt.Errorf("copy: source: %w", err)
+	}
+	if e.dst, err = remote.NewPusher(o.dst...); err != nil {
+		return nil, fmt.Errorf("copy: destination: %w", err)
+	}
+	// Reading the destination reuses the pusher's authenticated transports.
+	if e.dstRead, err = remote.NewPuller(append(o.dst, remote.Reuse(e.dst))...); err != nil {
+		return nil, fmt.Errorf("copy: destination: %w", err)
+	}
+	return e, nil
+}
+
+// Source is the engine's puller for the source, for callers that list or
+// verify with the same connections.
+func (e *Engine) Source() *remote.Puller { return e.src }
+
+// Destination is the engine's puller for the destination.
+func (e *Engine) Destination() *remote.Puller { return e.dstRead }
+
+// Run copies every task received until tasks is closed, then returns. Each
+// task's outcome goes to the WithResults sink; a failing task never stops the
+// others.
+//
+// Once ctx is done (the user pressed Ctrl-C) or the source's pull limit is
+// spent, no new task starts: the rest are reported pending. Copies already in
+// flight finish — they run on a context that ctx's cancellation does not
+// reach — because a finished tag is worth more than a fast exit; killing the
+// process still leaves no half-written tag, since manifests are pushed last.
+func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
+	work := context.WithoutCancel(ctx)
+	var wg sync.WaitGroup
+	for range e.o.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range tasks {
+				switch {
+				case ctx.Err() != nil:
+					e.o.sink(pending(t, "interrupted"))
+				case e.limited.Load():
+					e.o.sink(pending(t, ErrPullLimit.Error()))
+				case e.o.check:
+					e.o.sink(e.check(work, t))
+				default:
+					e.o.sink(e.one(work, t))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// PullLimited reports whether the run stopped at the source's pull limit.
+func (e *Engine) PullLimited() bool { return e.limited.Load() }
+
+func pending(t Task, why string) report.Result {
+	return report.Result{Source: t.Source.String(), Destination: t.Destination.String(),
+		Status: report.StatusPending, Error: "not started: " + why}
+}

@@ -1,0 +1,116 @@
+package copy
+
+import (
+	"errors"
+	"io"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/sirupsen/logrus"
+
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// DefaultJobs is how many tags are copied at once across all repositories.
+const DefaultJobs = 4
+
+type options struct {
+	jobs   int
+	log    logrus.FieldLogger
+	src    []remote.Option
+	dst    []remote.Option
+	dryRun bool
+	verify bool
+	check  bool
+	hints  [2]func() string
+	sink   func(report.Result)
+}
+
+func defaults() options {
+	l := logrus.New()
+	l.Out = io.Discard
+	return options{jobs: DefaultJobs, log: l, verify: true, sink: func(report.Result) {}}
+}
+
+// Option configures an Engine.
+type Option func(*options) error
+
+// WithJobs sets how many tags are copied at once. Default: DefaultJobs.
+func WithJobs(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return errors.New("jobs must be at least 1")
+		}
+		o.jobs = n
+		return nil
+	}
+}
+
+// WithLogger sets the logger. Default: discard.
+func WithLogger(l logrus.FieldLogger) Option {
+	return func(o *options) error {
+		o.log = l
+		return nil
+	}
+}
+
+// WithSource sets the remote options (auth, transport) for reading the
+// source. Default: anonymous, ggcr's default transport.
+func WithSource(opts ...remote.Option) Option {
+	return func(o *options) error {
+		o.src = opts
+		return nil
+	}
+}
+
+// WithDestination sets the remote options for the destination. Default:
+// anonymous, ggcr's default transport.
+func WithDestination(opts ...remote.Option) Option {
+	return func(o *options) error {
+		o.dst = opts
+		return nil
+	}
+}
+
+// WithDryRun plans without writing: results are planned or skipped. Default: off.
+func WithDryRun(on bool) Option {
+	return func(o *options) error {
+		o.dryRun = on
+		return nil
+	}
+}
+
+// WithVerify checks each copied tag at the destination. Default: on.
+func WithVerify(on bool) Option {
+	return func(o *options) error {
+		o.verify = on
+		return nil
+	}
+}
+
+// WithResults receives each result as soon as its task ends; it is called
+// from the worker goroutines. Default: drop.
+func WithResults(f func(report.Result)) Option {
+	return func(o *options) error {
+		o.sink = f
+		return nil
+	}
+}
+
+// WithCheckOnly compares source and destination instead of copying, as the
+// verify command does: results are verified or failed. Default: off.
+func WithCheckOnly(on bool) Option {
+	return func(o *options) error {
+		o.check = on
+		return nil
+	}
+}
+
+// WithCredentialHints describes, for an error message, which credentials each
+// side used (host and username, never the secret): a 401 or 403 names them.
+// Default: no hint.
+func WithCredentialHints(source, destination func() string) Option {
+	return func(o *options) error {
+		o.hints = [2]func() string{source, destination}
+		return nil
+	}
+}

@@ -1,0 +1,147 @@
+package copy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/sirupsen/logrus"
+
+	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/verify"
+)
+
+// one plans, copies and verifies a single task.
+func (e *Engine) one(ctx context.Context, t Task) report.Result {
+	res := report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms}
+	log := e.o.log.WithFields(logrus.Fields{"source": res.Source, "destination": res.Destination})
+	fail := func(err error) report.Result {
+		if isPullLimit(err) {
+			e.limited.Store(true)
+			res.Status, res.Error = report.StatusPending, fmt.Sprintf("not copied: %v: %v", ErrPullLimit, err)
+			log.Warn("source pull limit reached; starting no more copies")
+			return res
+		}
+		res.Status, res.Error = report.StatusFailed, err.Error()
+		log.WithError(err).Error("tag failed")
+		return res
+	}
+
+	src, err := e.sourceDigest(ctx, t)
+	if err != nil {
+		return fail(err)
+	}
+	res.SourceDigest = src.String()
+	dst, err := e.destinationDigest(ctx, t)
+	if err != nil {
+		return fail(err)
+	}
+	res.DestinationDigest = dst
+	if dst == src.String() {
+		res.Status, res.Verified = report.StatusSkipped, true
+		log.Debug("already at destination")
+		return res
+	}
+	if e.o.dryRun {
+		res.Status = report.StatusPlanned
+		return res
+	}
+
+	desc, err := e.fetch(ctx, t.Source.Context().Digest(src.String()))
+	if err != nil {
+		return fail(err)
+	}
+	if err := e.dst.Push(ctx, t.Destination, desc); err != nil {
+		return fail(fmt.Errorf("pushing %s: %w", t.Destination, e.withHint(destinationSide, err)))
+	}
+	res.Status, res.DestinationDigest = report.StatusCopied, src.String()
+	idx, platforms, err := describe(desc, len(res.Platforms) == 0)
+	if err != nil {
+		return fail(err)
+	}
+	if platforms != nil {
+		res.Platforms = platforms
+	}
+	log.Info("copied")
+	if !e.o.verify {
+		return res
+	}
+	out, err := verify.Destination(ctx, e.dstRead, t.Destination, src, idx)
+	res.DestinationDigest = out.DestinationDigest
+	if err != nil {
+		return fail(fmt.Errorf("verifying: %w", err))
+	}
+	res.Verified = true
+	return res
+}
+
+// sourceDigest takes the digest from the listing or the reference when it
+// has one, else HEADs the source: a HEAD is not a Docker Hub pull.
+func (e *Engine) sourceDigest(ctx context.Context, t Task) (v1.Hash, error) {
+	if t.SourceDigest != "" {
+		return v1.NewHash(t.SourceDigest)
+	}
+	d, err := e.src.Head(ctx, t.Source)
+	if err != nil {
+		return v1.Hash{}, fmt.Errorf("source %s: %w", t.Source, e.withHint(sourceSide, err))
+	}
+	return d.Digest, nil
+}
+
+// destinationDigest returns the destination tag's digest, "" when absent.
+func (e *Engine) destinationDigest(ctx context.Context, t Task) (string, error) {
+	if t.DestinationKnown {
+		return t.DestinationDigest, nil
+	}
+	d, err := e.dstRead.Head(ctx, t.Destination)
+	if verify.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("destination %s: %w", t.Destination, e.withHint(destinationSide, err))
+	}
+	return d.Digest.String(), nil
+}
+
+// fetch GETs a source manifest once per digest for the whole run.
+func (e *Engine) fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor, error) {
+	return e.fetched.do(ctx, ref.String(), func() (*remote.Descriptor, error) {
+		d, err := e.src.Get(ctx, ref)
+		if err != nil {
+			return nil, fmt.Errorf("fetching %s: %w", ref, e.withHint(sourceSide, err))
+		}
+		return d, nil
+	})
+}
+
+// describe returns the index manifest (nil for an image) and the platforms
+// of what desc holds. An image's platform is in its config blob, read only
+// when the listing did not say (imagePlatform); a blob GET is not a Docker
+// Hub pull, but it is a request.
+func describe(desc *remote.Descriptor, imagePlatform bool) (*v1.IndexManifest, []string, error) {
+	if desc.MediaType.IsIndex() {
+		idx, err := desc.ImageIndex()
+		if err != nil {
+			return nil, nil, err
+		}
+		m, err := idx.IndexManifest()
+		if err != nil {
+			return nil, nil, err
+		}
+		return m, verify.Platforms(m), nil
+	}
+	if !imagePlatform || !desc.MediaType.IsImage() {
+		return nil, nil, nil
+	}
+	img, err := desc.Image()
+	if err != nil {
+		return nil, nil, err
+	}
+	cf, err := img.ConfigFile()
+	if err != nil || cf.OS == "" {
+		return nil, nil, nil //nolint:nilerr // the platform is a report nicety, not a reason to fail a copied tag
+	}
+	return nil, []string{verify.Platform(cf.Platform())}, nil
+}

@@ -1,0 +1,19 @@
+package copy
+
+import "github.com/google/go-containerregistry/pkg/name"
+
+// Task is one tag (or digest) to migrate. The digests are hints from a
+// listing: when set, planning needs no registry request.
+type Task struct {
+	Source      name.Reference
+	Destination name.Tag
+
+	// SourceDigest is the source manifest's digest, when a listing gave it.
+	SourceDigest string
+	// Platforms are the source's platforms, when a listing gave them.
+	Platforms []string
+	// DestinationKnown says DestinationDigest is authoritative: "" then
+	// means the destination tag does not exist.
+	DestinationKnown  bool
+	DestinationDigest string
+}

@@ -1,0 +1,171 @@
+package enumerate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/crane-migrate/crane-migrate/hub"
+)
+
+// Tag is one tag found on a side. Digest and Platforms are filled when the
+// listing gave them (the Docker Hub API does); otherwise they are empty and the
+// planner asks the registry with a HEAD.
+type Tag struct {
+	Name      string
+	Digest    string
+	Platforms []string
+}
+
+// Lister lists one side of a migration.
+type Lister struct {
+	hub    *hub.Client
+	puller *remote.Puller
+}
+
+// NewLister lists through hubClient when it is not nil, else through the
+// registry with puller.
+func NewLister(puller *remote.Puller, hubClient *hub.Client) *Lister {
+	return &Lister{hub: hubClient, puller: puller}
+}
+
+// HasHub reports whether listings come from the Docker Hub API, and so carry digests.
+func (l *Lister) HasHub() bool { return l.hub != nil }
+
+// Repositories lists the repositories inside ns, as names relative to it.
+func (l *Lister) Repositories(ctx context.Context, ns Namespace) iter.Seq2[string, error] {
+	if l.hub != nil {
+		return l.hubRepositories(ctx, ns)
+	}
+	return l.catalog(ctx, ns)
+}
+
+func (l *Lister) hubRepositories(ctx context.Context, ns Namespace) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for r, err := range l.hub.Repositories(ctx, ns.Path) {
+			if err != nil {
+				yield("", fmt.Errorf("listing repositories of %s: %w", ns, err))
+				return
+			}
+			if !yield(r.Name, nil) {
+				return
+			}
+		}
+	}
+}
+
+// catalog pages through _catalog, keeping the namespace's repositories.
+func (l *Lister) catalog(ctx context.Context, ns Namespace) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		c, err := l.puller.Catalogger(ctx, ns.Registry)
+		if err != nil {
+			yield("", fmt.Errorf("listing repositories of %s: %w", ns, err))
+			return
+		}
+		prefix := ns.Path + "/"
+		for c.HasNext() {
+			page, err := c.Next(ctx)
+			if err != nil {
+				yield("", fmt.Errorf("listing repositories of %s: %w", ns, err))
+				return
+			}
+			for _, r := range page.Repos {
+				if rel, ok := strings.CutPrefix(r, prefix); ok && !yield(rel, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Tags lists the tags of repo, page by page.
+func (l *Lister) Tags(ctx context.Context, repo name.Repository) iter.Seq2[Tag, error] {
+	if l.hub != nil {
+		return l.hubTags(ctx, repo)
+	}
+	return l.registryTags(ctx, repo)
+}
+
+func (l *Lister) hubTags(ctx context.Context, repo name.Repository) iter.Seq2[Tag, error] {
+	return func(yield func(Tag, error) bool) {
+		ns, rel := HubPath(repo)
+		for t, err := range l.hub.Tags(ctx, ns, rel) {
+			if err != nil {
+				yield(Tag{}, fmt.Errorf("listing tags of %s: %w", repo, err))
+				return
+			}
+			if !yield(Tag{Name: t.Name, Digest: t.Digest, Platforms: hubPlatforms(t)}, nil) {
+				return
+			}
+		}
+	}
+}
+
+func hubPlatforms(t hub.Tag) []string {
+	var out []string
+	for _, im := range t.Images {
+		if im.OS == "unknown" && im.Architecture == "unknown" {
+			continue
+		}
+		out = append(out, im.Platform())
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (l *Lister) registryTags(ctx context.Context, repo name.Repository) iter.Seq2[Tag, error] {
+	return func(yield func(Tag, error) bool) {
+		ls, err := l.puller.Lister(ctx, repo)
+		if err != nil {
+			yield(Tag{}, fmt.Errorf("listing tags of %s: %w", repo, err))
+			return
+		}
+		for ls.HasNext() {
+			page, err := ls.Next(ctx)
+			if err != nil {
+				yield(Tag{}, fmt.Errorf("listing tags of %s: %w", repo, err))
+				return
+			}
+			for _, t := range page.Tags {
+				if !yield(Tag{Name: t}, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Snapshot is what a destination repository already holds.
+type Snapshot struct {
+	// Known says the snapshot came from a listing with digests (the Hub API);
+	// otherwise the planner must HEAD each tag and Exists is assumed.
+	Known  bool
+	Exists bool
+	Tags   map[string]Tag
+}
+
+// Snapshot lists the tags repo already has, for the destination side of a
+// plan: one request per 100 tags instead of a HEAD per tag.
+func (l *Lister) Snapshot(ctx context.Context, repo name.Repository) (Snapshot, error) {
+	if l.hub == nil {
+		return Snapshot{Exists: true}, nil
+	}
+	s := Snapshot{Known: true, Exists: true, Tags: map[string]Tag{}}
+	for t, err := range l.Tags(ctx, repo) {
+		if errors.Is(err, hub.ErrNotFound) {
+			s.Exists = false
+			return s, nil
+		}
+		if err != nil {
+			return Snapshot{}, err
+		}
+		s.Tags[t.Name] = t
+	}
+	return s, nil
+}

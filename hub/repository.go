@@ -1,0 +1,41 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// CreateRequest is the body of a repository creation.
+type CreateRequest struct {
+	Name            string `json:"name"`
+	Namespace       string `json:"namespace"`
+	Description     string `json:"description"`
+	FullDescription string `json:"full_description"`
+	Registry        string `json:"registry"`
+	IsPrivate       bool   `json:"is_private"`
+}
+
+// CreateRepository creates ns/repo with the given visibility. Pushing would
+// create it too, but with the account's default privacy: a private source
+// must be created private before its first push.
+func (c *Client) CreateRepository(ctx context.Context, ns, repo string, private bool, description, fullDescription string) error {
+	body := CreateRequest{Name: repo, Namespace: ns, Registry: "docker.io", IsPrivate: private,
+		Description: description, FullDescription: fullDescription}
+	u := c.url("/v2/namespaces/"+url.PathEscape(ns)+"/repositories", nil)
+	if err := c.doJSON(ctx, http.MethodPost, u, body, nil); err != nil {
+		return fmt.Errorf("creating repository %s/%s: %w", ns, repo, err)
+	}
+	return nil
+}
+
+// UpdateDescriptions sets the short description and the README.
+func (c *Client) UpdateDescriptions(ctx context.Context, ns, repo, description, fullDescription string) error {
+	body := map[string]string{"description": description, "full_description": fullDescription}
+	u := c.url("/v2/repositories/"+url.PathEscape(ns)+"/"+url.PathEscape(repo)+"/", nil)
+	if err := c.doJSON(ctx, http.MethodPatch, u, body, nil); err != nil {
+		return fmt.Errorf("updating repository %s/%s: %w", ns, repo, err)
+	}
+	return nil
+}

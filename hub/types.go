@@ -1,0 +1,58 @@
+package hub
+
+// Page is one page of a Hub listing.
+type Page[T any] struct {
+	Count    int     `json:"count"`
+	Next     *string `json:"next"`
+	Previous *string `json:"previous"`
+	Results  []T     `json:"results"`
+}
+
+// Category is one taxonomy entry of a repository.
+type Category struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// Repository is a repository as listed or fetched. FullDescription is only
+// filled by the single-repository GET.
+type Repository struct {
+	Name            string     `json:"name"`
+	Namespace       string     `json:"namespace"`
+	RepositoryType  string     `json:"repository_type,omitempty"`
+	Description     string     `json:"description"`
+	FullDescription string     `json:"full_description,omitempty"`
+	IsPrivate       bool       `json:"is_private"`
+	StarCount       int        `json:"star_count"`
+	PullCount       int64      `json:"pull_count"`
+	LastUpdated     string     `json:"last_updated,omitempty"`
+	Categories      []Category `json:"categories,omitempty"`
+}
+
+// Image is one platform entry of a tag. Attestations appear as unknown/unknown.
+type Image struct {
+	Architecture string  `json:"architecture"`
+	OS           string  `json:"os"`
+	Variant      *string `json:"variant"`
+	Digest       string  `json:"digest"`
+	Size         int64   `json:"size"`
+}
+
+// Platform renders the entry as os/arch[/variant].
+func (i Image) Platform() string {
+	p := i.OS + "/" + i.Architecture
+	if i.Variant != nil && *i.Variant != "" {
+		p += "/" + *i.Variant
+	}
+	return p
+}
+
+// Tag is one tag of a repository. Digest is the top-level manifest or index digest.
+type Tag struct {
+	Name        string  `json:"name"`
+	Digest      string  `json:"digest"`
+	MediaType   string  `json:"media_type"`
+	FullSize    int64   `json:"full_size"`
+	LastUpdated string  `json:"last_updated"`
+	Images      []Image `json:"images"`
+}

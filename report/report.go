@@ -1,0 +1,144 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"sync"
+)
+
+// Status is what happened to one tag.
+type Status string
+
+// The statuses a Result can carry. They are the strings of the JSON report.
+const (
+	StatusCopied  Status = "copied"
+	StatusSkipped Status = "skipped"
+	StatusFailed  Status = "failed"
+	StatusPlanned Status = "planned"
+	// StatusVerified is the verify command's success: both sides agree.
+	StatusVerified Status = "verified"
+	// StatusPending is a task the run never started: it was interrupted or
+	// hit the registry's pull limit. A re-run picks it up.
+	StatusPending Status = "pending"
+)
+
+// Result is the outcome for one source reference and its destination tag.
+type Result struct {
+	Source            string   `json:"source"`
+	Destination       string   `json:"destination"`
+	Status            Status   `json:"status"`
+	SourceDigest      string   `json:"sourceDigest,omitempty"`
+	DestinationDigest string   `json:"destinationDigest,omitempty"`
+	Platforms         []string `json:"platforms,omitempty"`
+	Verified          bool     `json:"verified"`
+	Error             string   `json:"error,omitempty"`
+}
+
+// Summary counts results by status. A tag that did not verify is Failed.
+type Summary struct {
+	Total    int `json:"total"`
+	Copied   int `json:"copied"`
+	Skipped  int `json:"skipped"`
+	Failed   int `json:"failed"`
+	Planned  int `json:"planned"`
+	Pending  int `json:"pending"`
+	Verified int `json:"verified"`
+}
+
+// Report is the document written by --report.
+type Report struct {
+	Summary Summary  `json:"summary"`
+	Results []Result `json:"results"`
+}
+
+// Collector gathers results from many goroutines.
+type Collector struct {
+	mu      sync.Mutex
+	results []Result
+}
+
+// Add records one result; safe for concurrent use.
+func (c *Collector) Add(r Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.results = append(c.results, r)
+}
+
+// Report returns the results sorted by destination, with their summary.
+func (c *Collector) Report() Report {
+	c.mu.Lock()
+	results := append([]Result(nil), c.results...)
+	c.mu.Unlock()
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Destination < results[j].Destination })
+	return Report{Summary: Summarize(results), Results: results}
+}
+
+// Summarize counts results by status.
+func Summarize(results []Result) Summary {
+	var s Summary
+	for _, r := range results {
+		s.Total++
+		switch r.Status {
+		case StatusCopied:
+			s.Copied++
+		case StatusSkipped:
+			s.Skipped++
+		case StatusFailed:
+			s.Failed++
+		case StatusPlanned:
+			s.Planned++
+		case StatusPending:
+			s.Pending++
+		}
+		if r.Verified {
+			s.Verified++
+		}
+	}
+	return s
+}
+
+// OK reports whether the run needs no attention: nothing failed or left.
+func (r Report) OK() bool { return r.Summary.Failed == 0 && r.Summary.Pending == 0 }
+
+// WriteFile writes the JSON report to path.
+func (r Report) WriteFile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if err := r.WriteJSON(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r Report) WriteJSON(w io.Writer) error {
+	if r.Results == nil {
+		r.Results = []Result{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// PrintSummary writes the short human summary: counts, then each failure with
+// its reason.
+func (r Report) PrintSummary(w io.Writer) {
+	s := r.Summary
+	fmt.Fprintf(w, "%d tags: %d copied, %d skipped, %d failed, %d planned, %d verified",
+		s.Total, s.Copied, s.Skipped, s.Failed, s.Planned, s.Verified)
+	if s.Pending > 0 {
+		fmt.Fprintf(w, ", %d not started", s.Pending)
+	}
+	fmt.Fprintln(w)
+	for _, res := range r.Results {
+		if res.Status == StatusFailed {
+			fmt.Fprintf(w, "  FAILED %s -> %s: %s\n", res.Source, res.Destination, res.Error)
+		}
+	}
+}

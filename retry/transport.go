@@ -1,0 +1,204 @@
+package retry
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// Defaults, each checked by a test.
+const (
+	DefaultAttempts = 5
+	DefaultBase     = 500 * time.Millisecond
+	DefaultMax      = 30 * time.Second
+	// maxPeek is how much of a 429 body we read to tell a pull limit from an API limit.
+	maxPeek = 4 << 10
+)
+
+// Transport retries transient failures of an inner RoundTripper.
+type Transport struct {
+	inner    http.RoundTripper
+	attempts int
+	base     time.Duration
+	max      time.Duration
+	log      logrus.FieldLogger
+	sleep    func(context.Context, time.Duration) error
+}
+
+// Option configures a Transport.
+type Option func(*Transport)
+
+// WithAttempts sets the number of tries, the first included. Default: DefaultAttempts.
+func WithAttempts(n int) Option { return func(t *Transport) { t.attempts = max(n, 1) } }
+
+// WithBackoff sets the first wait and the cap. Default: DefaultBase, DefaultMax.
+func WithBackoff(base, maxWait time.Duration) Option {
+	return func(t *Transport) { t.base, t.max = base, maxWait }
+}
+
+// WithLogger logs each retry at warning level. Default: discard.
+func WithLogger(l logrus.FieldLogger) Option { return func(t *Transport) { t.log = l } }
+
+// New wraps inner.
+func New(inner http.RoundTripper, opts ...Option) *Transport {
+	l := logrus.New()
+	l.Out = io.Discard
+	t := &Transport{inner: inner, attempts: DefaultAttempts, base: DefaultBase, max: DefaultMax, log: l, sleep: sleep}
+	for _, o := range opts {
+		o(t)
+	}
+	return t
+}
+
+// RoundTrip sends req, retrying transient failures. The request is cloned for
+// every try (net/http forbids changing it) and its body replayed through
+// GetBody; a request whose body cannot be replayed is sent once.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	for try := 1; ; try++ {
+		r, err := clone(req, try)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := t.inner.RoundTrip(r)
+		wait, retry := t.decide(resp, err, try)
+		if !retry || try >= t.attempts || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
+			return resp, err
+		}
+		reason := "network error"
+		if err == nil {
+			reason = resp.Status
+			drain(resp)
+		}
+		t.log.WithFields(logrus.Fields{"method": req.Method, "host": req.URL.Host, "path": req.URL.Path,
+			"reason": reason, "attempt": try, "wait": wait.Round(time.Millisecond)}).Warn("retrying")
+		if err := t.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// decide says whether and after how long to try again.
+func (t *Transport) decide(resp *http.Response, err error, try int) (time.Duration, bool) {
+	backoff := t.backoff(try)
+	if err != nil {
+		return backoff, transient(err)
+	}
+	switch resp.StatusCode {
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return backoff, true
+	case http.StatusTooManyRequests:
+		if IsPullLimit(resp) {
+			return 0, false
+		}
+		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+			return min(d, t.max*4), true
+		}
+		return backoff, true
+	}
+	return 0, false
+}
+
+// transient tells network faults worth another try (resets, truncated
+// answers, timeouts) from errors that would only repeat: TLS spoken to a
+// plain-HTTP server (ggcr probes https first on loopback), bad URLs, a
+// cancelled context.
+func transient(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ne net.Error
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		(errors.As(err, &ne) && ne.Timeout())
+}
+
+// backoff is base·2^(try-1), capped, with ±25% jitter so parallel workers
+// that failed together do not retry together.
+func (t *Transport) backoff(try int) time.Duration {
+	d := t.base << min(try-1, 20)
+	if d <= 0 || d > t.max {
+		d = t.max
+	}
+	return time.Duration(float64(d) * (0.75 + rand.Float64()/2))
+}
+
+// IsPullLimit tells a registry's pull-rate limit (TOOMANYREQUESTS, a window of
+// hours) from an API's per-minute limit. It peeks at the body and leaves it
+// readable.
+func IsPullLimit(resp *http.Response) bool {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		return false
+	}
+	if strings.Contains(resp.Header.Get("Ratelimit-Limit"), ";w=") {
+		return true
+	}
+	if resp.Body == nil {
+		return false
+	}
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeek))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	return bytes.Contains(head, []byte("TOOMANYREQUESTS"))
+}
+
+// retryAfter reads Retry-After (seconds or an HTTP date) or the Hub's older
+// X-Retry-After (a unix time).
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if v := h.Get("Retry-After"); v != "" {
+		if s, err := strconv.Atoi(v); err == nil {
+			return time.Duration(max(s, 0)) * time.Second, true
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return max(at.Sub(now), 0), true
+		}
+	}
+	if v := h.Get("X-Retry-After"); v != "" {
+		if u, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return max(time.Unix(u, 0).Sub(now), 0), true
+		}
+	}
+	return 0, false
+}
+
+func clone(req *http.Request, try int) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if try > 1 && req.GetBody != nil {
+		b, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = b
+	}
+	return r, nil
+}
+
+// drain lets the connection be reused before we retry.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-tm.C:
+		return nil
+	}
+}

@@ -177,4 +177,3 @@ func snippet(b []byte) string {
 	}
 	return s
 }
-

@@ -51,6 +51,9 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 		copy.WithVerify(cfg.verify),
 		copy.WithCheckOnly(check),
 		copy.WithResults(r.results.Add),
+		copy.WithCredentialHints(
+			func() string { return src.keychain.Describe(srcReg.RegistryStr()) },
+			func() string { return dst.keychain.Describe(dstReg.RegistryStr()) }),
 	)
 	if err != nil {
 		return err

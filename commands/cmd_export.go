@@ -10,6 +10,7 @@ import (
 
 	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/hub"
+	"github.com/crane-migrate/crane-migrate/retry"
 )
 
 func newExportCommand() *cli.Command {
@@ -52,7 +53,7 @@ func runExport(c *cli.Context) error {
 	if api == "" {
 		api = hub.DefaultBaseURL
 	}
-	s, err := newSide(sideSpec{label: "source", envName: "", registry: ns.Registry, hubAPI: api, username: c.String("username")}, cfg, newTransport(cfg, log), log)
+	s, err := newSide(sideSpec{label: "source", envName: "", registry: ns.Registry, hubAPI: api, username: c.String("username")}, cfg, newTransport(cfg, log, &retry.Quota{}), log)
 	if err != nil {
 		return err
 	}

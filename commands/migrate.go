@@ -11,6 +11,7 @@ import (
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/retry"
 )
 
 // producer sends the run's tasks; failures to enumerate a repository are
@@ -32,7 +33,8 @@ type run struct {
 // execute wires sides, engine and producer together, then reports.
 func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registry, check bool, produce producer, stdout, stderr io.Writer) error {
 	log := newLogger(stderr, cfg.logFormat, cfg.verbose)
-	rt := newTransport(cfg, log)
+	var quota retry.Quota
+	rt := newTransport(cfg, log, &quota)
 	src, err := newSide(sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
 	if err != nil {
 		return err
@@ -78,6 +80,7 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 		for _, res := range rep.Results {
 			fmt.Fprintf(stdout, "%-8s %s -> %s\n", res.Status, res.Source, res.Destination)
 		}
+		printPullPlan(stdout, r.engine, &quota, srcReg)
 	}
 	rep.PrintSummary(stdout)
 	switch {
@@ -92,6 +95,23 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 		return errFailures
 	}
 	return nil
+}
+
+// printPullPlan states the manifest GETs the run needs against the source's
+// pull quota, so a migration that cannot fit in one window is known before it starts.
+func printPullPlan(w io.Writer, e *copy.Engine, quota *retry.Quota, src name.Registry) {
+	n, unknown := e.PlannedPulls()
+	fmt.Fprintf(w, "source manifest pulls needed: %d", n)
+	if unknown > 0 {
+		fmt.Fprintf(w, " plus the platform manifests of %d indexes", unknown)
+	}
+	if l, ok := quota.For(src.RegistryStr()); ok {
+		fmt.Fprintf(w, "; %s reports %d of %d pulls left per %s", src, l.Remaining, l.Limit, l.Window)
+		if n > l.Remaining {
+			fmt.Fprint(w, ": the run will stop at the limit (exit 3) and a re-run after the window finishes it")
+		}
+	}
+	fmt.Fprintln(w)
 }
 
 // fail records a failure that has no single tag: a repository that could
@@ -136,7 +156,8 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			r.log.WithField("tag", t.Name).Debug("excluded by filter")
 			continue
 		}
-		task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name), SourceDigest: t.Digest, Platforms: t.Platforms}
+		task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name),
+			SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children}
 		if have.Known {
 			task.DestinationKnown, task.DestinationDigest = true, have.Tags[t.Name].Digest
 		}

@@ -89,9 +89,9 @@ func newSide(spec sideSpec, cfg migrateConfig, rt http.RoundTripper, log logrus.
 // newTransport is shared by both sides and the Hub API: one connection pool,
 // sized to the job count so parallel copies do not queue for connections,
 // behind the one retry layer.
-func newTransport(cfg migrateConfig, log logrus.FieldLogger) http.RoundTripper {
+func newTransport(cfg migrateConfig, log logrus.FieldLogger, quota *retry.Quota) http.RoundTripper {
 	t := remote.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = cfg.concurrency * 2
 	t.MaxIdleConns = cfg.concurrency * 8
-	return retry.New(t, retry.WithLogger(log))
+	return retry.New(t, retry.WithLogger(log), retry.WithQuota(quota))
 }

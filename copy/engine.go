@@ -21,6 +21,7 @@ type Engine struct {
 	dst     *remote.Pusher
 	fetched flight[*remote.Descriptor]
 	limited atomic.Bool
+	pulls   pullPlan
 }
 
 // New builds an engine.

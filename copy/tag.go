@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/sirupsen/logrus"
 
 	"github.com/crane-migrate/crane-migrate/report"
@@ -29,7 +30,7 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 		return res
 	}
 
-	src, err := e.sourceDigest(ctx, t)
+	src, mediaType, err := e.sourceDigest(ctx, t)
 	if err != nil {
 		return fail(err)
 	}
@@ -45,6 +46,7 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 		return res
 	}
 	if e.o.dryRun {
+		e.pulls.add(t.Source.Context().Digest(src.String()).String(), t, e.isIndex(ctx, t, mediaType))
 		res.Status = report.StatusPlanned
 		return res
 	}
@@ -77,17 +79,18 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 	return res
 }
 
-// sourceDigest takes the digest from the listing or the reference when it
-// has one, else HEADs the source: a HEAD is not a Docker Hub pull.
-func (e *Engine) sourceDigest(ctx context.Context, t Task) (v1.Hash, error) {
+// sourceDigest takes the digest from the listing when it has one (media
+// type then unknown), else HEADs the source: a HEAD is not a Docker Hub pull.
+func (e *Engine) sourceDigest(ctx context.Context, t Task) (v1.Hash, types.MediaType, error) {
 	if t.SourceDigest != "" {
-		return v1.NewHash(t.SourceDigest)
+		h, err := v1.NewHash(t.SourceDigest)
+		return h, "", err
 	}
 	d, err := e.src.Head(ctx, t.Source)
 	if err != nil {
-		return v1.Hash{}, fmt.Errorf("source %s: %w", t.Source, e.withHint(sourceSide, err))
+		return v1.Hash{}, "", fmt.Errorf("source %s: %w", t.Source, e.withHint(sourceSide, err))
 	}
-	return d.Digest, nil
+	return d.Digest, d.MediaType, nil
 }
 
 // destinationDigest returns the destination tag's digest, "" when absent.

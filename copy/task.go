@@ -12,6 +12,9 @@ type Task struct {
 	SourceDigest string
 	// Platforms are the source's platforms, when a listing gave them.
 	Platforms []string
+	// Children is the number of child manifests when a listing said the
+	// source is an index; it makes the pull estimate of a dry run exact.
+	Children int
 	// DestinationKnown says DestinationDigest is authoritative: "" then
 	// means the destination tag does not exist.
 	DestinationKnown  bool

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/crane-migrate/crane-migrate/hub"
 )
@@ -21,6 +22,9 @@ type Tag struct {
 	Name      string
 	Digest    string
 	Platforms []string
+	// Children is the number of child manifests when the listing says the
+	// tag is an index (attestations included), else 0.
+	Children int
 }
 
 // Lister lists one side of a migration.
@@ -100,7 +104,11 @@ func (l *Lister) hubTags(ctx context.Context, repo name.Repository) iter.Seq2[Ta
 				yield(Tag{}, fmt.Errorf("listing tags of %s: %w", repo, err))
 				return
 			}
-			if !yield(Tag{Name: t.Name, Digest: t.Digest, Platforms: hubPlatforms(t)}, nil) {
+			tag := Tag{Name: t.Name, Digest: t.Digest, Platforms: hubPlatforms(t)}
+			if types.MediaType(t.MediaType).IsIndex() {
+				tag.Children = len(t.Images)
+			}
+			if !yield(tag, nil) {
 				return
 			}
 		}

@@ -33,6 +33,7 @@ type Transport struct {
 	max      time.Duration
 	log      logrus.FieldLogger
 	sleep    func(context.Context, time.Duration) error
+	quota    *Quota
 }
 
 // Option configures a Transport.
@@ -71,6 +72,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, err := t.inner.RoundTrip(r)
+		if t.quota != nil {
+			t.quota.observe(resp)
+		}
 		wait, retry := t.decide(resp, err, try)
 		if !retry || try >= t.attempts || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
 			return resp, err

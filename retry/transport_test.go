@@ -187,3 +187,27 @@ func TestTLSToPlainHTTPIsNotRetried(t *testing.T) {
 		t.Errorf("server saw %d requests", n.Load())
 	}
 }
+
+func TestQuotaReadsPullLimitHeaders(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ratelimit-limit", "100;w=21600")
+		w.Header().Set("ratelimit-remaining", "76;w=21600")
+	}))
+	defer srv.Close()
+	var q retry.Quota
+	rt := retry.New(http.DefaultTransport, retry.WithQuota(&q))
+	req, _ := http.NewRequest(http.MethodHead, srv.URL+"/v2/org/app/manifests/v1", nil)
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got, ok := q.For(strings.TrimPrefix(srv.URL, "http://"))
+	if !ok || got != (retry.Limit{Limit: 100, Remaining: 76, Window: 6 * time.Hour}) {
+		t.Errorf("quota = %+v, %v", got, ok)
+	}
+	if _, ok := q.For("elsewhere:5000"); ok {
+		t.Error("a host that sent no headers has a quota")
+	}
+}

@@ -1,6 +1,7 @@
 package credentials
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,9 +13,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 )
-
-// dockerHubKey is the key Docker Hub credentials are stored under.
-const dockerHubKey = "https://index.docker.io/v1/"
 
 // configFile is the part of config.json we read.
 type configFile struct {
@@ -31,21 +29,13 @@ type authEntry struct {
 	RegistryToken string `json:"registrytoken"`
 }
 
-// defaultConfigDir is $DOCKER_CONFIG, else ~/.docker.
-func defaultConfigDir() string {
-	if d := os.Getenv("DOCKER_CONFIG"); d != "" {
-		return d
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ".docker"
-	}
-	return filepath.Join(home, ".docker")
-}
-
-// loadConfig reads dir/config.json; a missing file is an empty config.
+// loadConfig reads dir/config.json and returns it with its path. A missing
+// or empty file is an empty config, as in docker.
 func loadConfig(dir string) (configFile, string, error) {
-	path := filepath.Join(dir, "config.json")
+	if dir == "" {
+		return configFile{}, "", nil
+	}
+	path := filepath.Join(dir, ConfigFileName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return configFile{}, path, nil
@@ -54,55 +44,55 @@ func loadConfig(dir string) (configFile, string, error) {
 		return configFile{}, path, fmt.Errorf("%w %s: %w", ErrConfig, path, err)
 	}
 	var cf configFile
+	if len(bytes.TrimSpace(data)) == 0 {
+		return cf, path, nil
+	}
+	// json's errors name a character or a type, never a value: no secret.
 	if err := json.Unmarshal(data, &cf); err != nil {
 		return configFile{}, path, fmt.Errorf("%w %s: not valid JSON: %w", ErrConfig, path, err)
 	}
 	return cf, path, nil
 }
 
-// serverKey is the name a host's credentials are stored under.
-func serverKey(host string) string {
-	switch host {
-	case "docker.io", "index.docker.io", "registry-1.docker.io":
-		return dockerHubKey
+// helperFor is the helper suffix serving host: its credHelpers entry, else
+// credsStore. An empty credHelpers entry means "no helper", as in docker.
+func (cf configFile) helperFor(host string) string {
+	if keys := matchingKeys(cf.CredHelpers, host); len(keys) > 0 {
+		return cf.CredHelpers[keys[0]]
 	}
-	return host
+	return cf.CredsStore
 }
 
-// normalizeKey reduces an auths key (https://host/v1/, http://host, host) to
-// its host, the way docker matches them.
-func normalizeKey(k string) string {
-	if k == dockerHubKey {
-		return k
-	}
-	k = strings.TrimPrefix(strings.TrimPrefix(k, "https://"), "http://")
-	k, _, _ = strings.Cut(k, "/")
-	return serverKey(k)
-}
-
-// fromAuths finds host's entry in auths.
-func (cf configFile) fromAuths(host, path string) (authn.AuthConfig, bool, error) {
-	key := serverKey(host)
-	for k, e := range cf.Auths {
-		if normalizeKey(k) != key {
-			continue
-		}
+// fromAuths is host's first non-empty auths entry (docker login with a
+// helper leaves an empty one behind), or the zero AuthConfig.
+func (cf configFile) fromAuths(host, path string) (authn.AuthConfig, error) {
+	for _, k := range matchingKeys(cf.Auths, host) {
+		e := cf.Auths[k]
 		ac := authn.AuthConfig{Username: e.Username, Password: e.Password, IdentityToken: e.IdentityToken, RegistryToken: e.RegistryToken}
 		if e.Auth != "" {
-			raw, err := base64.StdEncoding.DecodeString(e.Auth)
+			user, pass, err := decodeAuth(e.Auth)
 			if err != nil {
-				return authn.AuthConfig{}, false, fmt.Errorf("%w %s: auths[%q].auth is not base64", ErrConfig, path, k)
-			}
-			user, pass, ok := strings.Cut(string(raw), ":")
-			if !ok {
-				return authn.AuthConfig{}, false, fmt.Errorf("%w %s: auths[%q].auth is not user:password", ErrConfig, path, k)
+				return authn.AuthConfig{}, fmt.Errorf("%w %s: auths[%q].auth %w", ErrConfig, path, k, err)
 			}
 			ac.Username, ac.Password = user, pass
 		}
-		if ac == (authn.AuthConfig{}) {
-			continue // an empty entry, as docker login with a helper leaves
+		if ac != (authn.AuthConfig{}) {
+			return ac, nil
 		}
-		return ac, true, nil
 	}
-	return authn.AuthConfig{}, false, nil
+	return authn.AuthConfig{}, nil
+}
+
+// decodeAuth splits base64 "user:password". Its errors never quote the
+// value.
+func decodeAuth(s string) (string, string, error) {
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return "", "", errors.New("is not base64")
+	}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if !ok || user == "" {
+		return "", "", errors.New("is not base64 of user:password")
+	}
+	return user, strings.Trim(pass, "\x00"), nil
 }

@@ -5,15 +5,26 @@ import (
 	"fmt"
 )
 
-// ErrConfig means config.json exists but cannot be read or parsed.
-var ErrConfig = errors.New("docker config")
+var (
+	// ErrConfig means config.json exists but cannot be read or parsed, or
+	// an auths entry for the host is malformed. The message names the file.
+	ErrConfig = errors.New("docker config")
 
-// HelperError is a credential helper that failed (missing program, non-zero
-// exit, garbage output). Its message carries the helper's own words, which
-// never include the secret it failed to return.
+	// ErrInvalidOption is an Option misused, reported by New.
+	ErrInvalidOption = errors.New("invalid credentials option")
+
+	// ErrHelperMissing is a credential helper program that cannot be found.
+	// It comes wrapped in a *HelperError.
+	ErrHelperMissing = errors.New("program not found")
+)
+
+// HelperError is a credential helper that failed: program missing, non-zero
+// exit other than "credentials not found", or an answer we cannot read. Its
+// message carries the helper's own words; output that looks like it holds
+// credentials is withheld, so the message never includes a secret.
 type HelperError struct {
 	Helper string // program name, docker-credential-<suffix>
-	Host   string
+	Host   string // registry host the credentials were for
 	Err    error
 }
 

@@ -1,55 +1,48 @@
 package credentials
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 )
 
-// Keychain resolves one side's credentials. It implements authn.Keychain.
+// AnonymousSource is the source Lookup reports when no credentials apply.
+const AnonymousSource = "anonymous"
+
+// Keychain resolves one side's credentials. It implements authn.Keychain
+// and authn.ContextKeychain, and is safe for concurrent use.
 type Keychain struct {
-	dir       string
-	helperDir string
-	override  *override
+	o options
 }
 
-type override struct {
-	user, pass, source string
-}
+var (
+	_ authn.Keychain        = (*Keychain)(nil)
+	_ authn.ContextKeychain = (*Keychain)(nil)
+)
 
-// Option configures a Keychain.
-type Option func(*Keychain)
-
-// WithConfigDir reads DIR/config.json. Default: $DOCKER_CONFIG, else ~/.docker.
-func WithConfigDir(dir string) Option { return func(k *Keychain) { k.dir = dir } }
-
-// WithHelperDir runs credential helpers from dir. Default: found on PATH.
-func WithHelperDir(dir string) Option { return func(k *Keychain) { k.helperDir = dir } }
-
-// WithOverride answers every host with user and pass, ignoring config.json;
-// source names where they came from (an environment variable) for messages.
-// An empty user leaves the chain in charge. Default: none.
-func WithOverride(user, pass, source string) Option {
-	return func(k *Keychain) {
-		if user != "" {
-			k.override = &override{user: user, pass: pass, source: source}
+// New returns a Keychain, or ErrInvalidOption for a misused option. It reads
+// nothing yet: config.json is read on each lookup.
+func New(opts ...Option) (*Keychain, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
 		}
 	}
-}
-
-// New returns a Keychain. It reads nothing yet: config.json is read on each
-// lookup, so a fresh `docker login` is seen without a restart.
-func New(opts ...Option) (*Keychain, error) {
-	k := &Keychain{dir: defaultConfigDir()}
-	for _, o := range opts {
-		o(k)
-	}
-	return k, nil
+	return &Keychain{o: o}, nil
 }
 
 // Resolve implements authn.Keychain.
 func (k *Keychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
-	ac, _, err := k.Lookup(r.RegistryStr())
+	return k.ResolveContext(context.Background(), r)
+}
+
+// ResolveContext implements authn.ContextKeychain: ctx stops a hanging
+// credential helper. No credentials is authn.Anonymous; a failing helper or
+// a broken config.json is an error, never anonymous.
+func (k *Keychain) ResolveContext(ctx context.Context, r authn.Resource) (authn.Authenticator, error) {
+	ac, _, err := k.LookupContext(ctx, r.RegistryStr())
 	if err != nil {
 		return nil, err
 	}
@@ -59,56 +52,47 @@ func (k *Keychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
 	return authn.FromConfig(ac), nil
 }
 
-// Lookup returns host's credentials and a label saying where they came from
-// ("anonymous" when nowhere). The Docker Hub API client needs them in plain
-// form to log in.
+// Lookup is LookupContext without a deadline.
 func (k *Keychain) Lookup(host string) (authn.AuthConfig, string, error) {
-	if o := k.override; o != nil {
+	return k.LookupContext(context.Background(), host)
+}
+
+// LookupContext returns the credentials for a registry host (as
+// name.Registry.RegistryStr gives it) in plain form — the Docker Hub API
+// client logs in with them — and a label saying where they came from: the
+// override's source, "credential helper docker-credential-<x>", the
+// config.json path, or AnonymousSource with the zero AuthConfig.
+//
+// The order is docker's: the host's credHelpers entry, else credsStore,
+// then auths. Unlike docker, a helper answering "not found" falls through
+// to auths instead of hiding them.
+func (k *Keychain) LookupContext(ctx context.Context, host string) (authn.AuthConfig, string, error) {
+	if o := k.o.override; o != nil {
 		return authn.AuthConfig{Username: o.user, Password: o.pass}, o.source, nil
 	}
-	cf, path, err := loadConfig(k.dir)
+	cf, path, err := loadConfig(k.o.configDir)
 	if err != nil {
 		return authn.AuthConfig{}, "", err
 	}
-	// credHelpers wins over credsStore, which wins over auths, as in docker.
-	if h := cf.CredHelpers[host]; h != "" {
-		return k.helperLookup(h, host)
-	}
-	if cf.CredsStore != "" {
-		ac, ok, err := k.fromHelper(cf.CredsStore, host)
+	if helper := cf.helperFor(host); helper != "" {
+		ac, err := k.fromHelper(ctx, helper, host)
 		if err != nil {
 			return authn.AuthConfig{}, "", err
 		}
-		if ok {
-			return ac, "credential helper docker-credential-" + cf.CredsStore, nil
+		if ac != (authn.AuthConfig{}) {
+			return ac, helperSource(helper), nil
 		}
 	}
-	ac, ok, err := cf.fromAuths(host, path)
-	if err != nil || !ok {
-		return authn.AuthConfig{}, "anonymous", err
+	ac, err := cf.fromAuths(host, path)
+	switch {
+	case err != nil:
+		return authn.AuthConfig{}, "", err
+	case ac == (authn.AuthConfig{}):
+		return ac, AnonymousSource, nil
 	}
 	return ac, path, nil
 }
 
-func (k *Keychain) helperLookup(helper, host string) (authn.AuthConfig, string, error) {
-	ac, ok, err := k.fromHelper(helper, host)
-	if err != nil || !ok {
-		return authn.AuthConfig{}, "anonymous", err
-	}
-	return ac, "credential helper docker-credential-" + helper, nil
-}
-
-// Describe says which credentials host gets — user and source, never the
-// secret — for error messages such as a 401's hint.
-func (k *Keychain) Describe(host string) string {
-	ac, source, err := k.Lookup(host)
-	switch {
-	case err != nil:
-		return fmt.Sprintf("none for %s (%v)", host, err)
-	case ac.Username != "":
-		return fmt.Sprintf("user %q for %s from %s", ac.Username, host, source)
-	case ac.IdentityToken != "" || ac.RegistryToken != "":
-		return fmt.Sprintf("a token for %s from %s", host, source)
-	}
-	return "anonymous for " + host
+func helperSource(suffix string) string {
+	return fmt.Sprintf("credential helper %s%s", HelperPrefix, suffix)
 }

@@ -35,11 +35,11 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 	log := newLogger(stderr, cfg.logFormat, cfg.verbose)
 	var quota retry.Quota
 	rt := newTransport(cfg, log, &quota)
-	src, err := newSide(sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
+	src, err := newSide(ctx, sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
 	if err != nil {
 		return err
 	}
-	dst, err := newSide(sideSpec{label: "destination", envName: "DST", registry: dstReg, hubAPI: cfg.dstHubAPI, username: cfg.dstUser}, cfg, rt, log)
+	dst, err := newSide(ctx, sideSpec{label: "destination", envName: "DST", registry: dstReg, hubAPI: cfg.dstHubAPI, username: cfg.dstUser}, cfg, rt, log)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -32,7 +33,7 @@ type sideSpec struct {
 	username       string
 }
 
-func newSide(spec sideSpec, cfg migrateConfig, rt http.RoundTripper, log logrus.FieldLogger) (*side, error) {
+func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.RoundTripper, log logrus.FieldLogger) (*side, error) {
 	var kopts []credentials.Option
 	if cfg.dockerConfig != "" {
 		kopts = append(kopts, credentials.WithConfigDir(cfg.dockerConfig))
@@ -67,7 +68,7 @@ func newSide(spec sideSpec, cfg migrateConfig, rt http.RoundTripper, log logrus.
 		return s, nil
 	}
 	hopts := []hub.Option{hub.WithTransport(rt), hub.WithLogger(log.WithField("side", spec.label))}
-	ac, _, err := kc.Lookup(spec.registry.RegistryStr())
+	ac, _, err := kc.LookupContext(ctx, spec.registry.RegistryStr())
 	if err != nil {
 		return nil, fmt.Errorf("%s credentials: %w", spec.label, err)
 	}

@@ -6,22 +6,17 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// Version information, set at build time with -ldflags -X.
-var (
-	version = "dev"
-	commit  = "none"
-)
-
 const userAgent = "crane-migrate"
 
 func newApp(name string, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
-		Name:      name,
-		HelpName:  name,
-		Usage:     "migrate container images between registries and Docker Hub namespaces",
-		Version:   version + " (commit " + commit + ")",
-		Writer:    stdout,
-		ErrWriter: stderr,
+		Name:                 name,
+		HelpName:             name,
+		Usage:                "migrate container images between registries and Docker Hub namespaces",
+		Version:              versionString(),
+		EnableBashCompletion: true,
+		Writer:               stdout,
+		ErrWriter:            stderr,
 		Commands: []*cli.Command{
 			newCopyCommand(),
 			newRepoCommand(),
@@ -30,6 +25,7 @@ func newApp(name string, stdout, stderr io.Writer) *cli.App {
 			newDemoCommand(),
 			newExportCommand(),
 			newRewriteCommand(),
+			newCompletionCommand(),
 		},
 		// Exit codes are ours to pick (exit.go); urfave must not os.Exit.
 		ExitErrHandler: func(*cli.Context, error) {},

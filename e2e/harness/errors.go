@@ -1,0 +1,11 @@
+package harness
+
+import "errors"
+
+// ErrNoRegistryBinary is returned by StartRegistry when the docker-registry
+// binary cannot be found.
+var ErrNoRegistryBinary = errors.New("docker-registry binary not found (apt-get install docker-registry)")
+
+// ErrRegistryExited is returned by StartRegistry when the registry process
+// exits before it answers.
+var ErrRegistryExited = errors.New("docker-registry exited before it was ready")

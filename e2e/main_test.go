@@ -1,0 +1,104 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// binary is crane-migrate, built once for the whole package.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "crane-migrate-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "crane-migrate")
+	build := exec.Command("go", "build", "-o", binary, "..")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building crane-migrate:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run is one invocation of the binary.
+type run struct {
+	code           int
+	stdout, stderr string
+	report         report.Report
+}
+
+// cli runs crane-migrate with args in a clean environment: a HOME and
+// DOCKER_CONFIG of its own (no user credentials leak in), plus env.
+func cli(t *testing.T, env []string, args ...string) run {
+	t.Helper()
+	home := t.TempDir()
+	rep := filepath.Join(home, "report.json")
+	withReport := args
+	if len(args) > 0 && args[0] != "demo" {
+		withReport = append(append([]string{}, args...), "--report", rep)
+	}
+	cmd := exec.Command(binary, withReport...)
+	cmd.Env = append([]string{"HOME=" + home, "DOCKER_CONFIG=" + filepath.Join(home, ".docker"), "PATH=" + os.Getenv("PATH")}, env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := run{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(rep); err == nil {
+		if err := json.Unmarshal(data, &r.report); err != nil {
+			t.Fatalf("report is not JSON: %v\n%s", err, data)
+		}
+	}
+	return r
+}
+
+// expect fails the test unless the run exited with code.
+func (r run) expect(t *testing.T, code int) run {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+// statuses maps each destination's last path element (repo:tag) to its status.
+func (r run) statuses() map[string]report.Status {
+	m := map[string]report.Status{}
+	for _, res := range r.report.Results {
+		m[res.Destination[strings.LastIndex(res.Destination, "/")+1:]] = res.Status
+	}
+	return m
+}
+
+// result finds the result whose destination ends with suffix.
+func (r run) result(t *testing.T, suffix string) report.Result {
+	t.Helper()
+	for _, res := range r.report.Results {
+		if strings.HasSuffix(res.Destination, suffix) {
+			return res
+		}
+	}
+	t.Fatalf("no result for %s in %+v", suffix, r.report.Results)
+	return report.Result{}
+}

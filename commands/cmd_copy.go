@@ -25,11 +25,11 @@ func newCopyCommand() *cli.Command {
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			src, err := parseSource(c.Args().Get(0))
+			src, err := parseSource(c.Args().Get(0), cfg.tls.nameOptions(c.Args().Get(0))...)
 			if err != nil {
 				return err
 			}
-			dst, err := parseDestination(c.Args().Get(1), src)
+			dst, err := parseDestination(c.Args().Get(1), src, cfg.tls.nameOptions(c.Args().Get(1))...)
 			if err != nil {
 				return err
 			}

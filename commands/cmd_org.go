@@ -27,7 +27,7 @@ func newOrgCommand() *cli.Command {
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			src, dst, repos, err := parseNamespaces(c)
+			src, dst, repos, err := parseNamespaces(c, cfg.tls)
 			if err != nil {
 				return err
 			}
@@ -38,11 +38,12 @@ func newOrgCommand() *cli.Command {
 }
 
 // parseNamespaces reads SRC_NS, DST_NS and the optional repos file.
-func parseNamespaces(c *cli.Context) (src, dst enumerate.Namespace, repos []string, err error) {
-	if src, err = enumerate.ParseNamespace(c.Args().Get(0)); err != nil {
+func parseNamespaces(c *cli.Context, tls tlsPolicy) (src, dst enumerate.Namespace, repos []string, err error) {
+	a, b := c.Args().Get(0), c.Args().Get(1)
+	if src, err = enumerate.ParseNamespace(a, tls.nameOptions(a)...); err != nil {
 		return src, dst, nil, asUsage(err)
 	}
-	if dst, err = enumerate.ParseNamespace(c.Args().Get(1)); err != nil {
+	if dst, err = enumerate.ParseNamespace(b, tls.nameOptions(b)...); err != nil {
 		return src, dst, nil, asUsage(err)
 	}
 	if f := c.String("repos-file"); f != "" {

@@ -22,11 +22,11 @@ func newRepoCommand() *cli.Command {
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			src, err := parseRepository("source repository", c.Args().Get(0))
+			src, err := parseRepository("source repository", c.Args().Get(0), cfg.tls.nameOptions(c.Args().Get(0))...)
 			if err != nil {
 				return err
 			}
-			dst, err := parseRepository("destination repository", c.Args().Get(1))
+			dst, err := parseRepository("destination repository", c.Args().Get(1), cfg.tls.nameOptions(c.Args().Get(1))...)
 			if err != nil {
 				return err
 			}

@@ -29,7 +29,7 @@ func newVerifyCommand() *cli.Command {
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			produce, srcReg, dstReg, err := verifyProducer(c)
+			produce, srcReg, dstReg, err := verifyProducer(c, cfg.tls)
 			if err != nil {
 				return err
 			}
@@ -39,22 +39,22 @@ func newVerifyCommand() *cli.Command {
 }
 
 // verifyProducer picks what to compare from the shape of the arguments.
-func verifyProducer(c *cli.Context) (producer, name.Registry, name.Registry, error) {
+func verifyProducer(c *cli.Context, tls tlsPolicy) (producer, name.Registry, name.Registry, error) {
 	a, b := c.Args().Get(0), c.Args().Get(1)
 	switch {
 	case c.Bool("org"):
-		src, dst, repos, err := parseNamespaces(c)
+		src, dst, repos, err := parseNamespaces(c, tls)
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}
 		return func(ctx context.Context, r *run, tasks chan<- copy.Task) { r.orgTasks(ctx, src, dst, repos, tasks) },
 			src.Registry, dst.Registry, nil
 	case strings.Contains(a, "@") || hasTag(a):
-		src, err := parseSource(a)
+		src, err := parseSource(a, tls.nameOptions(a)...)
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}
-		dst, err := parseDestination(b, src)
+		dst, err := parseDestination(b, src, tls.nameOptions(b)...)
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}
@@ -62,11 +62,11 @@ func verifyProducer(c *cli.Context) (producer, name.Registry, name.Registry, err
 			send(ctx, tasks, copy.Task{Source: src, Destination: dst})
 		}, src.Context().Registry, dst.Context().Registry, nil
 	default:
-		src, err := parseRepository("source repository", a)
+		src, err := parseRepository("source repository", a, tls.nameOptions(a)...)
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}
-		dst, err := parseRepository("destination repository", b)
+		dst, err := parseRepository("destination repository", b, tls.nameOptions(b)...)
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}

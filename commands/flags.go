@@ -37,6 +37,10 @@ func migrateFlags() []cli.Flag {
 			Usage: "destination account, instead of the Docker credential chain (password from CRANE_MIGRATE_DST_PASSWORD)"},
 		&cli.StringFlag{Name: "docker-config", EnvVars: env("DOCKER_CONFIG"),
 			Usage: "`DIR` holding config.json (default $DOCKER_CONFIG, else ~/.docker)"},
+		&cli.StringSliceFlag{Name: "insecure-registry", EnvVars: env("INSECURE_REGISTRY"),
+			Usage: "allow plain HTTP or unverified TLS to this `HOST` (repeatable; loopback hosts need no flag)"},
+		&cli.StringFlag{Name: "on-rate-limit", Value: "stop", EnvVars: env("ON_RATE_LIMIT"),
+			Usage: "when the source's pull limit is reached: stop (exit 3, re-run later) or wait for the window and carry on"},
 		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: env("LOG_FORMAT"), Usage: "text or json"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
 	}
@@ -54,6 +58,9 @@ type migrateConfig struct {
 	dstHubAPI    string
 	srcUser      string
 	dockerConfig string
+	insecure     []string
+	tls          tlsPolicy
+	onRateLimit  string
 	dstUser      string
 	logFormat    string
 	verbose      bool
@@ -74,6 +81,8 @@ func completeMigrate(c *cli.Context) migrateConfig {
 		srcUser:      c.String("src-username"),
 		dstUser:      c.String("dst-username"),
 		dockerConfig: c.String("docker-config"),
+		insecure:     c.StringSlice("insecure-registry"),
+		onRateLimit:  c.String("on-rate-limit"),
 		logFormat:    c.String("log-format"),
 		verbose:      c.Bool("verbose"),
 	}
@@ -86,6 +95,13 @@ func (m *migrateConfig) validate() error {
 	if m.logFormat != "text" && m.logFormat != "json" {
 		return usagef("--log-format must be text or json, got %q", m.logFormat)
 	}
+	if m.onRateLimit == "" {
+		m.onRateLimit = "stop"
+	}
+	if m.onRateLimit != "stop" && m.onRateLimit != "wait" {
+		return usagef("--on-rate-limit must be stop or wait, got %q", m.onRateLimit)
+	}
+	m.tls = newTLSPolicy(m.insecure)
 	f, err := enumerate.NewFilter(m.include, m.exclude)
 	if err != nil {
 		return asUsage(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/sirupsen/logrus"
@@ -44,7 +45,12 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 		return err
 	}
 	r := &run{cfg: cfg, log: log, src: src, dst: dst, check: check}
+	var wait copy.Option = copy.WithPullLimitWait(nil)
+	if cfg.onRateLimit == "wait" {
+		wait = copy.WithPullLimitWait(func(ctx context.Context) error { return waitForPulls(ctx, log, &quota, srcReg) })
+	}
 	r.engine, err = copy.New(
+		wait,
 		copy.WithJobs(cfg.jobs),
 		copy.WithLogger(log),
 		copy.WithSource(src.remote...),
@@ -84,7 +90,7 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 	}
 	rep.PrintSummary(stdout)
 	switch {
-	case r.engine.PullLimited():
+	case r.engine.PullLimited() && rep.Summary.Pending > 0:
 		return fmt.Errorf("%w at %s: %d tags not started. Run the same command again once the limit window "+
 			"resets (Docker Hub: within 6 hours, or sooner with a paid plan); tags already copied are skipped "+
 			"at no pull cost", errPullLimit, srcReg, rep.Summary.Pending)
@@ -95,6 +101,27 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 		return errFailures
 	}
 	return nil
+}
+
+// waitForPulls sleeps until the source's pull limit should allow another
+// pull: what its 429 said (Retry-After), else the time one pull takes to come
+// back in its window (6h/100 on Docker Hub's anonymous plan), else a minute.
+func waitForPulls(ctx context.Context, log logrus.FieldLogger, quota *retry.Quota, src name.Registry) error {
+	d := time.Minute
+	if w, ok := quota.Wait(src.RegistryStr()); ok {
+		d = w
+	} else if l, ok := quota.For(src.RegistryStr()); ok && l.Limit > 0 && l.Window > 0 {
+		d = l.Window / time.Duration(l.Limit)
+	}
+	log.WithFields(logrus.Fields{"registry": src.String(), "wait": d}).Warn("source pull limit reached; waiting (--on-rate-limit wait)")
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // printPullPlan states the manifest GETs the run needs against the source's

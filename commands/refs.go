@@ -8,15 +8,15 @@ import (
 
 // parseSource parses a tag or digest reference. Digests must be sha256,
 // which name.NewDigest checks with a clear message.
-func parseSource(s string) (name.Reference, error) {
+func parseSource(s string, opts ...name.Option) (name.Reference, error) {
 	if strings.Contains(s, "@") {
-		d, err := name.NewDigest(s)
+		d, err := name.NewDigest(s, opts...)
 		if err != nil {
 			return nil, usagef("source reference %q: %v", s, err)
 		}
 		return d, nil
 	}
-	t, err := name.NewTag(s)
+	t, err := name.NewTag(s, opts...)
 	if err != nil {
 		return nil, usagef("source reference %q: %v", s, err)
 	}
@@ -25,7 +25,7 @@ func parseSource(s string) (name.Reference, error) {
 
 // parseDestination parses the destination tag. Without a tag of its own it
 // takes the source's tag; a digest source needs one spelt out.
-func parseDestination(s string, src name.Reference) (name.Tag, error) {
+func parseDestination(s string, src name.Reference, opts ...name.Option) (name.Tag, error) {
 	if strings.Contains(s, "@") {
 		return name.Tag{}, usagef("destination %q: must be a tag, not a digest", s)
 	}
@@ -36,7 +36,7 @@ func parseDestination(s string, src name.Reference) (name.Tag, error) {
 		}
 		s += ":" + t.TagStr()
 	}
-	t, err := name.NewTag(s)
+	t, err := name.NewTag(s, opts...)
 	if err != nil {
 		return name.Tag{}, usagef("destination reference %q: %v", s, err)
 	}
@@ -50,11 +50,11 @@ func hasTag(s string) bool {
 }
 
 // parseRepository parses a repository, refusing a tag or digest on it.
-func parseRepository(what, s string) (name.Repository, error) {
+func parseRepository(what, s string, opts ...name.Option) (name.Repository, error) {
 	if strings.Contains(s, "@") || hasTag(s) {
 		return name.Repository{}, usagef("%s %q: must be a repository without a tag or digest", what, s)
 	}
-	r, err := name.NewRepository(s)
+	r, err := name.NewRepository(s, opts...)
 	if err != nil {
 		return name.Repository{}, usagef("%s %q: %v", what, s, err)
 	}

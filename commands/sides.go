@@ -55,10 +55,12 @@ func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.Roun
 		remote.WithTransport(rt),
 		remote.WithJobs(cfg.concurrency),
 		remote.WithUserAgent(userAgent),
-		// Retries are ours (package retry); ggcr's would multiply them.
-		remote.WithRetryBackoff(remote.Backoff{Steps: 1}),
-		remote.WithRetryPredicate(func(error) bool { return false }),
+		// Retries are ours (package retry). ggcr's status retry is off; its
+		// blob-upload retry stays, for failed streaming PATCHes only, which no
+		// RoundTripper can replay.
 		remote.WithRetryStatusCodes(),
+		remote.WithRetryPredicate(retry.UploadPredicate),
+		remote.WithRetryBackoff(remote.Backoff{Duration: retry.DefaultBase, Factor: 2, Jitter: 0.25, Steps: 3}),
 	}
 	api := spec.hubAPI
 	if api == "" && spec.registry.RegistryStr() == name.DefaultRegistry {
@@ -94,5 +96,5 @@ func newTransport(cfg migrateConfig, log logrus.FieldLogger, quota *retry.Quota)
 	t := remote.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = cfg.concurrency * 2
 	t.MaxIdleConns = cfg.concurrency * 8
-	return retry.New(t, retry.WithLogger(log), retry.WithQuota(quota))
+	return retry.New(cfg.tls.wrap(t), retry.WithLogger(log), retry.WithQuota(quota))
 }

@@ -74,12 +74,12 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 				switch {
 				case ctx.Err() != nil:
 					e.o.sink(pending(t, "interrupted"))
-				case e.limited.Load():
+				case e.limited.Load() && e.o.wait == nil:
 					e.o.sink(pending(t, ErrPullLimit.Error()))
 				case e.o.check:
 					e.o.sink(e.check(work, t))
 				default:
-					e.o.sink(e.one(work, t))
+					e.o.sink(e.oneWaiting(ctx, work, t))
 				}
 			}
 		}()
@@ -87,7 +87,21 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 	wg.Wait()
 }
 
-// PullLimited reports whether the run stopped at the source's pull limit.
+// oneWaiting runs one task; with WithPullLimitWait, a task stopped by the
+// pull limit waits and tries again until it ends otherwise or ctx is done.
+func (e *Engine) oneWaiting(ctx, work context.Context, t Task) report.Result {
+	res := e.one(work, t)
+	for e.o.wait != nil && res.Status == report.StatusPending && ctx.Err() == nil {
+		if err := e.o.wait(ctx); err != nil {
+			break
+		}
+		res = e.one(work, t)
+	}
+	return res
+}
+
+// PullLimited reports whether the run stopped at the source's pull limit
+// (in wait mode: whether it met it at all).
 func (e *Engine) PullLimited() bool { return e.limited.Load() }
 
 func pending(t Task, why string) report.Result {

@@ -1,6 +1,7 @@
 package copy
 
 import (
+	"context"
 	"errors"
 	"io"
 
@@ -22,6 +23,7 @@ type options struct {
 	verify bool
 	check  bool
 	hints  [2]func() string
+	wait   func(context.Context) error
 	sink   func(report.Result)
 }
 
@@ -111,6 +113,16 @@ func WithCheckOnly(on bool) Option {
 func WithCredentialHints(source, destination func() string) Option {
 	return func(o *options) error {
 		o.hints = [2]func() string{source, destination}
+		return nil
+	}
+}
+
+// WithPullLimitWait makes a worker that meets the source's pull limit call
+// wait, then try its tag again, instead of stopping the run. wait returns an
+// error to give up (the context ended). Default: stop (results pending).
+func WithPullLimitWait(wait func(context.Context) error) Option {
+	return func(o *options) error {
+		o.wait = wait
 		return nil
 	}
 }

@@ -102,3 +102,16 @@ func (r run) result(t *testing.T, suffix string) report.Result {
 	t.Fatalf("no result for %s in %+v", suffix, r.report.Results)
 	return report.Result{}
 }
+
+func readReport(t *testing.T, path string) report.Report {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no report written: %v", err)
+	}
+	var r report.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

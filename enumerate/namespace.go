@@ -12,6 +12,7 @@ import (
 type Namespace struct {
 	Registry name.Registry
 	Path     string
+	opts     []name.Option // name.Insecure, for repositories made from it
 }
 
 // ParseNamespace parses a namespace the way docker parses a repository: a
@@ -37,15 +38,15 @@ func ParseNamespace(s string, opts ...name.Option) (Namespace, error) {
 	if _, err := name.NewRepository(reg.Name()+"/"+path+"/x", opts...); err != nil {
 		return Namespace{}, fmt.Errorf("%w %q: %w", ErrBadNamespace, s, err)
 	}
-	return Namespace{Registry: reg, Path: path}, nil
+	return Namespace{Registry: reg, Path: path, opts: opts}, nil
 }
 
 // String renders the namespace as the user would type it.
 func (n Namespace) String() string { return n.Registry.Name() + "/" + n.Path }
 
 // Repository returns the repository rel inside the namespace.
-func (n Namespace) Repository(rel string, opts ...name.Option) (name.Repository, error) {
-	return name.NewRepository(n.Registry.Name()+"/"+n.Path+"/"+rel, opts...)
+func (n Namespace) Repository(rel string) (name.Repository, error) {
+	return name.NewRepository(n.Registry.Name()+"/"+n.Path+"/"+rel, n.opts...)
 }
 
 // HubPath splits a repository into the Docker Hub namespace and name:

@@ -14,6 +14,7 @@ import (
 type Quota struct {
 	mu    sync.Mutex
 	hosts map[string]Limit
+	waits map[string]time.Duration // Retry-After of the last pull-limit 429
 }
 
 // Limit is one host's last reported pull limit.
@@ -26,6 +27,16 @@ type Limit struct {
 func (q *Quota) observe(resp *http.Response) {
 	if resp == nil || resp.Request == nil {
 		return
+	}
+	if IsPullLimit(resp) {
+		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+			q.mu.Lock()
+			if q.waits == nil {
+				q.waits = map[string]time.Duration{}
+			}
+			q.waits[resp.Request.URL.Host] = d
+			q.mu.Unlock()
+		}
 	}
 	limit, window, ok1 := parseLimit(resp.Header.Get("Ratelimit-Limit"))
 	remaining, _, ok2 := parseLimit(resp.Header.Get("Ratelimit-Remaining"))
@@ -46,6 +57,14 @@ func (q *Quota) For(host string) (Limit, bool) {
 	defer q.mu.Unlock()
 	l, ok := q.hosts[host]
 	return l, ok
+}
+
+// Wait is how long host's last pull-limit 429 asked us to wait, when it said.
+func (q *Quota) Wait(host string) (time.Duration, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	d, ok := q.waits[host]
+	return d, ok
 }
 
 // parseLimit reads "76;w=21600".

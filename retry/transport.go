@@ -75,6 +75,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if t.quota != nil {
 			t.quota.observe(resp)
 		}
+		if err == nil {
+			resp, err = t.checkBody(r, resp)
+		}
 		wait, retry := t.decide(resp, err, try)
 		if !retry || try >= t.attempts || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
 			return resp, err

@@ -44,6 +44,9 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 	if err != nil {
 		return err
 	}
+	if err := preflight(ctx, rt, cfg.tls, src, dst); err != nil {
+		return err
+	}
 	r := &run{cfg: cfg, log: log, src: src, dst: dst, check: check}
 	var wait copy.Option = copy.WithPullLimitWait(nil)
 	if cfg.onRateLimit == "wait" {

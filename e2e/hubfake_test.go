@@ -153,6 +153,17 @@ func (h *fakeHub) login(user, secret string) (string, bool) {
 	return tok, true
 }
 
+// issued lists every token handed out, for the secrets test to grep for.
+func (h *fakeHub) issued() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for tok := range h.tokens {
+		out = append(out, tok)
+	}
+	return out
+}
+
 func (h *fakeHub) authToken(w http.ResponseWriter, r *http.Request) {
 	var body struct{ Identifier, Secret string }
 	if json.NewDecoder(r.Body).Decode(&body) != nil {

@@ -40,6 +40,7 @@ type run struct {
 	code           int
 	stdout, stderr string
 	report         report.Report
+	reportPath     string
 }
 
 // cli runs crane-migrate with args in a clean environment: a HOME and
@@ -57,7 +58,7 @@ func cli(t *testing.T, env []string, args ...string) run {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
-	r := run{stdout: out.String(), stderr: errb.String()}
+	r := run{stdout: out.String(), stderr: errb.String(), reportPath: rep}
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):

@@ -9,6 +9,13 @@ import (
 	"time"
 )
 
+// Login logs in now rather than on the first request, so bad credentials
+// show before a run starts. Anonymous clients have nothing to do.
+func (c *Client) Login(ctx context.Context) error {
+	_, err := c.bearer(ctx, false)
+	return err
+}
+
 // bearer returns the token to send, logging in when there is none yet, when
 // it is old, or when fresh is set (the last one was rejected).
 func (c *Client) bearer(ctx context.Context, fresh bool) (string, error) {

@@ -15,6 +15,13 @@ type Quota struct {
 	mu    sync.Mutex
 	hosts map[string]Limit
 	waits map[string]time.Duration // Retry-After of the last pull-limit 429
+	api   map[string]apiWindow       // X-RateLimit-* of API answers (Docker Hub)
+}
+
+// apiWindow is a per-minute API limit's state, as the last answer told it.
+type apiWindow struct {
+	remaining int
+	reset     time.Time
 }
 
 // Limit is one host's last reported pull limit.
@@ -38,6 +45,7 @@ func (q *Quota) observe(resp *http.Response) {
 			q.mu.Unlock()
 		}
 	}
+	q.observeAPI(resp)
 	limit, window, ok1 := parseLimit(resp.Header.Get("Ratelimit-Limit"))
 	remaining, _, ok2 := parseLimit(resp.Header.Get("Ratelimit-Remaining"))
 	if !ok1 || !ok2 {
@@ -57,6 +65,38 @@ func (q *Quota) For(host string) (Limit, bool) {
 	defer q.mu.Unlock()
 	l, ok := q.hosts[host]
 	return l, ok
+}
+
+func (q *Quota) observeAPI(resp *http.Response) {
+	rem, err1 := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
+	reset, err2 := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.api == nil {
+		q.api = map[string]apiWindow{}
+	}
+	q.api[resp.Request.URL.Host] = apiWindow{remaining: rem, reset: time.Unix(reset, 0)}
+}
+
+// pause is how long to hold a request to host so that an API limit that is
+// spent is not hit: until its reset, when nothing remains. It counts the
+// request it is about to allow, so parallel callers do not all go at once.
+func (q *Quota) pause(host string, now time.Time) time.Duration {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	w, ok := q.api[host]
+	if !ok || now.After(w.reset) {
+		return 0
+	}
+	if w.remaining > 0 {
+		w.remaining--
+		q.api[host] = w
+		return 0
+	}
+	return min(w.reset.Sub(now), time.Minute)
 }
 
 // Wait is how long host's last pull-limit 429 asked us to wait, when it said.

@@ -66,6 +66,14 @@ func New(inner http.RoundTripper, opts ...Option) *Transport {
 // GetBody; a request whose body cannot be replayed is sent once.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	if t.quota != nil {
+		if d := t.quota.pause(req.URL.Host, time.Now()); d > 0 {
+			t.log.WithFields(logrus.Fields{"host": req.URL.Host, "wait": d.Round(time.Second)}).Info("API rate limit spent; pacing")
+			if err := t.sleep(ctx, d); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for try := 1; ; try++ {
 		r, err := clone(req, try)
 		if err != nil {

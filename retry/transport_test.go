@@ -211,3 +211,33 @@ func TestQuotaReadsPullLimitHeaders(t *testing.T) {
 		t.Error("a host that sent no headers has a quota")
 	}
 }
+
+func TestPacesBySpentAPILimit(t *testing.T) {
+	t.Parallel()
+	reset := time.Now().Add(20 * time.Second).Unix()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		left := 1 - int(n.Add(1)) // the first answer says 0 remain
+		w.Header().Set("X-RateLimit-Limit", "180")
+		w.Header().Set("X-RateLimit-Remaining", fmt.Sprint(max(left, 0)))
+		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset))
+	}))
+	defer srv.Close()
+	var q retry.Quota
+	var waits []time.Duration
+	rt := retry.New(http.DefaultTransport, retry.WithQuota(&q), retry.WithSleep(func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return nil
+	}))
+	for range 2 {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v2/namespaces/org/repositories", nil)
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if len(waits) != 1 || waits[0] < 15*time.Second || waits[0] > 21*time.Second {
+		t.Errorf("waits = %v, want one wait of about 20s before the second request", waits)
+	}
+}

@@ -33,6 +33,12 @@ func newApp(name string, stdout, stderr io.Writer) *cli.App {
 			return asUsage(err)
 		},
 	}
+	app.Action = func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			return usagef("unknown command %q (see %s --help)", c.Args().First(), name)
+		}
+		return cli.ShowAppHelp(c)
+	}
 	for _, c := range app.Commands {
 		c.OnUsageError = app.OnUsageError
 	}

@@ -34,9 +34,14 @@ func newCopyCommand() *cli.Command {
 				return err
 			}
 			one := func(ctx context.Context, r *run, tasks chan<- copy.Task) {
+				if r.dst.hub != nil { // a missing Docker Hub repository is created with the source's visibility first
+					if _, ok := r.prepareDestination(ctx, src.Context(), dst.Context()); !ok {
+						return
+					}
+				}
 				send(ctx, tasks, copy.Task{Source: src, Destination: dst})
 			}
-			return execute(c.Context, cfg, src.Context().Registry, dst.Context().Registry, false, one, c.App.Writer, c.App.ErrWriter)
+			return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Context().Registry, dst.Context().Registry, false, one, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }

@@ -53,7 +53,7 @@ func runDemo(c *cli.Context) error {
 		return err
 	}
 	org := func(check bool) error {
-		return execute(c.Context, cfg, src.Registry, dst.Registry, check, func(ctx context.Context, r *run, tasks chan<- copy.Task) {
+		return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Registry, dst.Registry, check, func(ctx context.Context, r *run, tasks chan<- copy.Task) {
 			r.orgTasks(ctx, src, dst, nil, tasks)
 		}, out, c.App.ErrWriter)
 	}

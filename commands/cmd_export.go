@@ -48,7 +48,8 @@ func runExport(c *cli.Context) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	log := newLogger(c.App.ErrWriter, cfg.logFormat, cfg.verbose)
+	log, restore := newLogger(c.App.ErrWriter, cfg.logFormat, cfg.verbose)
+	defer restore()
 	api := cfg.srcHubAPI
 	if api == "" {
 		api = hub.DefaultBaseURL

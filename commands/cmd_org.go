@@ -32,7 +32,7 @@ func newOrgCommand() *cli.Command {
 				return err
 			}
 			produce := func(ctx context.Context, r *run, tasks chan<- copy.Task) { r.orgTasks(ctx, src, dst, repos, tasks) }
-			return execute(c.Context, cfg, src.Registry, dst.Registry, false, produce, c.App.Writer, c.App.ErrWriter)
+			return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Registry, dst.Registry, false, produce, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }
@@ -60,12 +60,12 @@ func (r *run) orgTasks(ctx context.Context, src, dst enumerate.Namespace, repos 
 	each := func(rel string) {
 		srcRepo, err := src.Repository(rel)
 		if err != nil {
-			r.fail(src.String()+"/"+rel, dst.String()+"/"+rel, err)
+			r.fail(ctx, src.String()+"/"+rel, dst.String()+"/"+rel, err)
 			return
 		}
 		dstRepo, err := dst.Repository(rel)
 		if err != nil {
-			r.fail(srcRepo.String(), dst.String()+"/"+rel, err)
+			r.fail(ctx, srcRepo.String(), dst.String()+"/"+rel, err)
 			return
 		}
 		r.repoTasks(ctx, srcRepo, dstRepo, tasks)
@@ -76,16 +76,23 @@ func (r *run) orgTasks(ctx context.Context, src, dst enumerate.Namespace, repos 
 		}
 		return
 	}
-	found := 0
-	for rel, err := range r.srcList.Repositories(ctx, src) {
+	found, private := 0, 0
+	for repo, err := range r.srcList.Repositories(ctx, src) {
 		if err != nil {
-			r.fail(src.String(), dst.String(), err)
+			r.fail(ctx, src.String(), dst.String(), err)
 			return
 		}
 		found++
-		each(rel)
+		if repo.Private {
+			private++
+		}
+		each(repo.Name)
 	}
 	if found == 0 {
-		r.fail(src.String(), dst.String(), errNoRepositories(src))
+		r.fail(ctx, src.String(), dst.String(), errNoRepositories(src))
+	}
+	if r.srcList.HasHub() && private == 0 {
+		r.log.Warnf("the Docker Hub listing of %s shows no private repositories: if it has some, these credentials "+
+			"cannot see them (an organization access token needs scope-repository-list) and they were not migrated", src.Path)
 	}
 }

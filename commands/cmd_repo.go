@@ -31,7 +31,7 @@ func newRepoCommand() *cli.Command {
 				return err
 			}
 			produce := func(ctx context.Context, r *run, tasks chan<- copy.Task) { r.repoTasks(ctx, src, dst, tasks) }
-			return execute(c.Context, cfg, src.Registry, dst.Registry, false, produce, c.App.Writer, c.App.ErrWriter)
+			return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Registry, dst.Registry, false, produce, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }

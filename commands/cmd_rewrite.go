@@ -19,8 +19,8 @@ func newRewriteCommand() *cli.Command {
 		Description: "Rewrites FROM and COPY --from in Dockerfiles and image: in YAML, keeping tags and digests. " +
 			"Only exact matches of --from change: not oldorg2/…, not oldorg on another registry.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "from", Required: true, EnvVars: env("REWRITE_FROM"), Usage: "old namespace (oldorg, registry.example.com/team)"},
-			&cli.StringFlag{Name: "to", Required: true, EnvVars: env("REWRITE_TO"), Usage: "new namespace"},
+			&cli.StringFlag{Name: "from", EnvVars: env("REWRITE_FROM"), Usage: "old namespace (oldorg, registry.example.com/team)"},
+			&cli.StringFlag{Name: "to", EnvVars: env("REWRITE_TO"), Usage: "new namespace"},
 			&cli.BoolFlag{Name: "dry-run", EnvVars: env("DRY_RUN"), Usage: "print a unified diff instead of writing"},
 		},
 		Action: runRewrite,
@@ -28,8 +28,8 @@ func newRewriteCommand() *cli.Command {
 }
 
 func runRewrite(c *cli.Context) error {
-	if c.NArg() == 0 {
-		return usagef("rewrite needs at least one PATH")
+	if c.NArg() == 0 || c.String("from") == "" || c.String("to") == "" {
+		return usagef("rewrite needs --from, --to and at least one PATH")
 	}
 	rw, err := rewrite.New(c.String("from"), c.String("to"))
 	if err != nil {

@@ -33,7 +33,7 @@ func newVerifyCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return execute(c.Context, cfg, srcReg, dstReg, true, produce, c.App.Writer, c.App.ErrWriter)
+			return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, srcReg, dstReg, true, produce, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }

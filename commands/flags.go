@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"os"
 	"runtime"
 
 	"github.com/urfave/cli/v2"
@@ -102,6 +103,11 @@ func (m *migrateConfig) validate() error {
 		return usagef("--on-rate-limit must be stop or wait, got %q", m.onRateLimit)
 	}
 	m.tls = newTLSPolicy(m.insecure)
+	if m.reportFile != "" {
+		if err := writable(m.reportFile); err != nil {
+			return usagef("--report: %w", err)
+		}
+	}
 	f, err := enumerate.NewFilter(m.include, m.exclude)
 	if err != nil {
 		return asUsage(err)
@@ -116,6 +122,21 @@ func (m *migrateConfig) validate() error {
 func wantArgs(c *cli.Context, names ...string) error {
 	if c.NArg() != len(names) {
 		return usagef("%s needs %d arguments (%v), got %d", c.Command.Name, len(names), names, c.NArg())
+	}
+	return nil
+}
+
+// writable checks up front that the report can be written, so a typo in its
+// path fails before the work, not after; it leaves no file behind.
+func writable(path string) error {
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if os.IsNotExist(statErr) {
+		return os.Remove(path)
 	}
 	return nil
 }

@@ -3,15 +3,15 @@ package commands
 import (
 	"io"
 	"log"
-	"sync"
 
 	"github.com/google/go-containerregistry/pkg/logs"
 	"github.com/sirupsen/logrus"
 )
 
 // newLogger builds the one logger of a run: progress and logs go to stderr
-// so that stdout carries only results.
-func newLogger(stderr io.Writer, format string, verbose bool) *logrus.Logger {
+// so that stdout carries only results. ggcr's package-level loggers are
+// pointed at it until the returned restore is called.
+func newLogger(stderr io.Writer, format string, verbose bool) (*logrus.Logger, func()) {
 	l := logrus.New()
 	l.Out = stderr
 	if format == "json" {
@@ -22,18 +22,19 @@ func newLogger(stderr io.Writer, format string, verbose bool) *logrus.Logger {
 	if verbose {
 		l.Level = logrus.DebugLevel
 	}
-	routeGGCRLogs(l)
-	return l
+	return l, routeGGCRLogs(l)
 }
 
-var ggcrLogsOnce sync.Once
-
-// routeGGCRLogs sends go-containerregistry's package-level loggers into ours,
-// once per process (they are globals of ggcr's). ggcr's Debug logger dumps
-// HTTP exchanges; it stays off so no header ever reaches a log.
-func routeGGCRLogs(l *logrus.Logger) {
-	ggcrLogsOnce.Do(func() {
-		logs.Warn = log.New(l.WriterLevel(logrus.WarnLevel), "", 0)
-		logs.Progress = log.New(l.WriterLevel(logrus.DebugLevel), "", 0)
-	})
+// routeGGCRLogs sends go-containerregistry's package-level loggers (globals
+// of ggcr's) into ours and returns how to put them back. ggcr's Debug logger
+// dumps HTTP exchanges; it stays off so no header ever reaches a log.
+func routeGGCRLogs(l *logrus.Logger) func() {
+	warn, progress := logs.Warn, logs.Progress
+	w, p := l.WriterLevel(logrus.WarnLevel), l.WriterLevel(logrus.DebugLevel)
+	logs.Warn, logs.Progress = log.New(w, "", 0), log.New(p, "", 0)
+	return func() {
+		logs.Warn, logs.Progress = warn, progress
+		w.Close()
+		p.Close()
+	}
 }

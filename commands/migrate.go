@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -32,8 +33,9 @@ type run struct {
 }
 
 // execute wires sides, engine and producer together, then reports.
-func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registry, check bool, produce producer, stdout, stderr io.Writer) error {
-	log := newLogger(stderr, cfg.logFormat, cfg.verbose)
+func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.Registry, check bool, produce producer, stdout, stderr io.Writer) error {
+	log, restore := newLogger(stderr, cfg.logFormat, cfg.verbose)
+	defer restore()
 	var quota retry.Quota
 	rt := newTransport(cfg, log, &quota)
 	src, err := newSide(ctx, sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
@@ -54,6 +56,7 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 	}
 	r.engine, err = copy.New(
 		wait,
+		copy.WithAbort(abort),
 		copy.WithJobs(cfg.jobs),
 		copy.WithLogger(log),
 		copy.WithSource(src.remote...),
@@ -80,11 +83,6 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 	r.engine.Run(ctx, tasks)
 
 	rep := r.results.Report()
-	if cfg.reportFile != "" {
-		if err := rep.WriteFile(cfg.reportFile); err != nil {
-			return err
-		}
-	}
 	if cfg.dryRun {
 		for _, res := range rep.Results {
 			fmt.Fprintf(stdout, "%-8s %s -> %s\n", res.Status, res.Source, res.Destination)
@@ -92,6 +90,11 @@ func execute(ctx context.Context, cfg migrateConfig, srcReg, dstReg name.Registr
 		printPullPlan(stdout, r.engine, &quota, srcReg)
 	}
 	rep.PrintSummary(stdout)
+	if cfg.reportFile != "" {
+		if err := rep.WriteFile(cfg.reportFile); err != nil {
+			return err
+		}
+	}
 	switch {
 	case r.engine.PullLimited() && rep.Summary.Pending > 0:
 		return fmt.Errorf("%w at %s: %d tags not started. Run the same command again once the limit window "+
@@ -145,10 +148,33 @@ func printPullPlan(w io.Writer, e *copy.Engine, quota *retry.Quota, src name.Reg
 }
 
 // fail records a failure that has no single tag: a repository that could
-// not be listed, say.
-func (r *run) fail(source, destination string, err error) {
-	r.log.WithFields(logrus.Fields{"source": source, "destination": destination}).WithError(err).Error("failed")
-	r.results.Add(report.Result{Source: source, Destination: destination, Status: report.StatusFailed, Error: err.Error()})
+// not be listed, say. One cut short by Ctrl-C is pending, not failed.
+func (r *run) fail(ctx context.Context, source, destination string, err error) {
+	res := report.Result{Source: source, Destination: destination, Status: report.StatusFailed, Error: err.Error()}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		res.Status, res.Error = report.StatusPending, "not listed: interrupted"
+	}
+	r.results.Add(res)
+}
+
+// prepareDestination lists what dstRepo holds and, on Docker Hub, creates it
+// with the source's visibility before anything is pushed. false means the
+// repository's copy must not start (the failure is recorded). After the pull
+// limit stopped the run, nothing is created: the tags are only counted.
+func (r *run) prepareDestination(ctx context.Context, srcRepo, dstRepo name.Repository) (enumerate.Snapshot, bool) {
+	have, err := r.dstList.Snapshot(ctx, dstRepo)
+	if err != nil {
+		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+		return have, false
+	}
+	if have.Exists || r.engine.PullLimited() {
+		return have, true
+	}
+	if err := r.createDestination(ctx, srcRepo, dstRepo); err != nil {
+		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+		return have, false
+	}
+	return have, true
 }
 
 // send hands a task to the pool unless the run was interrupted.
@@ -165,21 +191,14 @@ func send(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
 func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, tasks chan<- copy.Task) {
 	var have enumerate.Snapshot
 	if !r.check {
-		var err error
-		if have, err = r.dstList.Snapshot(ctx, dstRepo); err != nil {
-			r.fail(srcRepo.String(), dstRepo.String(), err)
+		var ok bool
+		if have, ok = r.prepareDestination(ctx, srcRepo, dstRepo); !ok {
 			return
-		}
-		if !have.Exists {
-			if err := r.createDestination(ctx, srcRepo, dstRepo); err != nil {
-				r.fail(srcRepo.String(), dstRepo.String(), err)
-				return
-			}
 		}
 	}
 	for t, err := range r.srcList.Tags(ctx, srcRepo) {
 		if err != nil {
-			r.fail(srcRepo.String(), dstRepo.String(), err)
+			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
 			return
 		}
 		if !r.cfg.filter.Match(t.Name) {

@@ -12,13 +12,13 @@ func parseSource(s string, opts ...name.Option) (name.Reference, error) {
 	if strings.Contains(s, "@") {
 		d, err := name.NewDigest(s, opts...)
 		if err != nil {
-			return nil, usagef("source reference %q: %v", s, err)
+			return nil, usagef("source reference %q: %w", s, err)
 		}
 		return d, nil
 	}
 	t, err := name.NewTag(s, opts...)
 	if err != nil {
-		return nil, usagef("source reference %q: %v", s, err)
+		return nil, usagef("source reference %q: %w", s, err)
 	}
 	return t, nil
 }
@@ -38,7 +38,7 @@ func parseDestination(s string, src name.Reference, opts ...name.Option) (name.T
 	}
 	t, err := name.NewTag(s, opts...)
 	if err != nil {
-		return name.Tag{}, usagef("destination reference %q: %v", s, err)
+		return name.Tag{}, usagef("destination reference %q: %w", s, err)
 	}
 	return t, nil
 }
@@ -56,7 +56,7 @@ func parseRepository(what, s string, opts ...name.Option) (name.Repository, erro
 	}
 	r, err := name.NewRepository(s, opts...)
 	if err != nil {
-		return name.Repository{}, usagef("%s %q: %v", what, s, err)
+		return name.Repository{}, usagef("%s %q: %w", what, s, err)
 	}
 	return r, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -96,5 +97,8 @@ func newTransport(cfg migrateConfig, log logrus.FieldLogger, quota *retry.Quota)
 	t := remote.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = cfg.concurrency * 2
 	t.MaxIdleConns = cfg.concurrency * 8
+	// A registry that accepts a connection and never answers must not hold a
+	// worker forever: in-flight copies are not cancelled by the first Ctrl-C.
+	t.ResponseHeaderTimeout = 2 * time.Minute
 	return retry.New(cfg.tls.wrap(t), retry.WithLogger(log), retry.WithQuota(quota))
 }

@@ -13,8 +13,7 @@ func (e *Engine) check(ctx context.Context, t Task) report.Result {
 	out, err := verify.Compare(ctx, e.src, e.dstRead, t.Source, t.Destination)
 	res.SourceDigest, res.DestinationDigest, res.Platforms = out.SourceDigest, out.DestinationDigest, out.Platforms
 	if err != nil {
-		res.Status, res.Error = report.StatusFailed, err.Error()
-		e.o.log.WithField("destination", res.Destination).WithError(err).Error("verification failed")
+		res.Status, res.Error = report.StatusFailed, e.hintByHost(err, t).Error()
 		return res
 	}
 	res.Status, res.Verified = report.StatusVerified, true

@@ -20,6 +20,7 @@ type Engine struct {
 	dstRead *remote.Puller
 	dst     *remote.Pusher
 	fetched flight[*remote.Descriptor]
+	plats   flight[[]string]
 	limited atomic.Bool
 	pulls   pullPlan
 }
@@ -40,8 +41,10 @@ func New(opts ...Option) (*Engine, error) {
 	if e.dst, err = remote.NewPusher(o.dst...); err != nil {
 		return nil, fmt.Errorf("copy: destination: %w", err)
 	}
-	// Reading the destination reuses the pusher's authenticated transports.
-	if e.dstRead, err = remote.NewPuller(append(o.dst, remote.Reuse(e.dst))...); err != nil {
+	// A separate puller for the destination's HEADs: ggcr cannot share the
+	// pusher's token cache with it, so each destination repository costs one
+	// extra ping and token exchange.
+	if e.dstRead, err = remote.NewPuller(o.dst...); err != nil {
 		return nil, fmt.Errorf("copy: destination: %w", err)
 	}
 	return e, nil
@@ -64,7 +67,10 @@ func (e *Engine) Destination() *remote.Puller { return e.dstRead }
 // reach — because a finished tag is worth more than a fast exit; killing the
 // process still leaves no half-written tag, since manifests are pushed last.
 func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
-	work := context.WithoutCancel(ctx)
+	work := e.o.abort
+	if work == nil {
+		work = context.WithoutCancel(ctx)
+	}
 	var wg sync.WaitGroup
 	for range e.o.jobs {
 		wg.Add(1)

@@ -13,11 +13,15 @@ import (
 // copies; waiting is the user's call (--on-rate-limit).
 var ErrPullLimit = errors.New("registry pull rate limit reached")
 
-// isPullLimit: the retry layer retries API 429s itself, so a registry 429
-// that reaches us is a pull limit.
-func isPullLimit(err error) bool {
+// isSourcePullLimit: a 429 from the task's source registry (the retry layer
+// already retried API 429s). A 429 from the destination is an ordinary
+// failure, not a reason to stop reading the source.
+func (e *Engine) isSourcePullLimit(err error, t Task) bool {
 	var te *transport.Error
 	if !errors.As(err, &te) {
+		return false
+	}
+	if te.Request != nil && te.Request.URL.Host != t.Source.Context().RegistryStr() {
 		return false
 	}
 	if te.StatusCode == http.StatusTooManyRequests {
@@ -49,4 +53,18 @@ func (e *Engine) withHint(s side, err error) error {
 		return err
 	}
 	return fmt.Errorf("%w (credentials used: %s)", err, e.o.hints[s]())
+}
+
+// hintByHost adds the credential hint of whichever side the failed request
+// went to: a push reads the source too (blobs, child manifests), so the
+// operation alone does not tell.
+func (e *Engine) hintByHost(err error, t Task) error {
+	var te *transport.Error
+	if !errors.As(err, &te) || te.Request == nil {
+		return err
+	}
+	if te.Request.URL.Host == t.Source.Context().RegistryStr() {
+		return e.withHint(sourceSide, err)
+	}
+	return e.withHint(destinationSide, err)
 }

@@ -24,6 +24,7 @@ type options struct {
 	check  bool
 	hints  [2]func() string
 	wait   func(context.Context) error
+	abort  context.Context
 	sink   func(report.Result)
 }
 
@@ -123,6 +124,16 @@ func WithCredentialHints(source, destination func() string) Option {
 func WithPullLimitWait(wait func(context.Context) error) Option {
 	return func(o *options) error {
 		o.wait = wait
+		return nil
+	}
+}
+
+// WithAbort sets the context of copies in flight. Run's own context only
+// stops new tasks from starting; cancelling abort ends the ones running, and
+// they are reported pending. Default: nothing aborts them.
+func WithAbort(ctx context.Context) Option {
+	return func(o *options) error {
+		o.abort = ctx
 		return nil
 	}
 }

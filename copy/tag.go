@@ -2,6 +2,7 @@ package copy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -19,14 +20,18 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 	res := report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms}
 	log := e.o.log.WithFields(logrus.Fields{"source": res.Source, "destination": res.Destination})
 	fail := func(err error) report.Result {
-		if isPullLimit(err) {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			res.Status, res.Error = report.StatusPending, "not completed: aborted (nothing half written; a re-run copies it)"
+			return res
+		}
+		if e.isSourcePullLimit(err, t) {
 			e.limited.Store(true)
 			res.Status, res.Error = report.StatusPending, fmt.Sprintf("not copied: %v: %v", ErrPullLimit, err)
 			log.Warn("source pull limit reached; starting no more copies")
 			return res
 		}
 		res.Status, res.Error = report.StatusFailed, err.Error()
-		log.WithError(err).Error("tag failed")
+		log.WithError(err).Debug("tag failed") // the summary reports it
 		return res
 	}
 
@@ -56,12 +61,12 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 		return fail(err)
 	}
 	if err := e.dst.Push(ctx, t.Destination, desc); err != nil {
-		return fail(fmt.Errorf("pushing %s: %w", t.Destination, e.withHint(destinationSide, err)))
+		return fail(fmt.Errorf("pushing %s: %w", t.Destination, e.hintByHost(err, t)))
 	}
 	res.Status, res.DestinationDigest = report.StatusCopied, src.String()
-	idx, platforms, err := describe(desc, len(res.Platforms) == 0)
+	idx, platforms, err := e.describe(ctx, desc, len(res.Platforms) == 0)
 	if err != nil {
-		return fail(err)
+		return fail(fmt.Errorf("reading %s: %w", t.Source, err))
 	}
 	if platforms != nil {
 		res.Platforms = platforms
@@ -123,7 +128,7 @@ func (e *Engine) fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor
 // of what desc holds. An image's platform is in its config blob, read only
 // when the listing did not say (imagePlatform); a blob GET is not a Docker
 // Hub pull, but it is a request.
-func describe(desc *remote.Descriptor, imagePlatform bool) (*v1.IndexManifest, []string, error) {
+func (e *Engine) describe(ctx context.Context, desc *remote.Descriptor, imagePlatform bool) (*v1.IndexManifest, []string, error) {
 	if desc.MediaType.IsIndex() {
 		idx, err := desc.ImageIndex()
 		if err != nil {
@@ -138,13 +143,17 @@ func describe(desc *remote.Descriptor, imagePlatform bool) (*v1.IndexManifest, [
 	if !imagePlatform || !desc.MediaType.IsImage() {
 		return nil, nil, nil
 	}
-	img, err := desc.Image()
-	if err != nil {
-		return nil, nil, err
-	}
-	cf, err := img.ConfigFile()
-	if err != nil || cf.OS == "" {
-		return nil, nil, nil //nolint:nilerr // the platform is a report nicety, not a reason to fail a copied tag
-	}
-	return nil, []string{verify.Platform(cf.Platform())}, nil
+	// Once per digest: tags sharing an image share its config.
+	p, _ := e.plats.do(ctx, desc.Digest.String(), func() ([]string, error) {
+		img, err := desc.Image()
+		if err != nil {
+			return nil, err
+		}
+		cf, err := img.ConfigFile()
+		if err != nil || cf.OS == "" {
+			return nil, nil //nolint:nilerr // the platform is a report nicety, not a reason to fail a copied tag
+		}
+		return []string{verify.Platform(cf.Platform())}, nil
+	})
+	return nil, p, nil
 }

@@ -42,22 +42,29 @@ func NewLister(puller *remote.Puller, hubClient *hub.Client) *Lister {
 // HasHub reports whether listings come from the Docker Hub API, and so carry digests.
 func (l *Lister) HasHub() bool { return l.hub != nil }
 
-// Repositories lists the repositories inside ns, as names relative to it.
-func (l *Lister) Repositories(ctx context.Context, ns Namespace) iter.Seq2[string, error] {
+// Repository is one repository of a namespace, named relative to it.
+// Private is only known from a Docker Hub listing.
+type Repository struct {
+	Name    string
+	Private bool
+}
+
+// Repositories lists the repositories inside ns.
+func (l *Lister) Repositories(ctx context.Context, ns Namespace) iter.Seq2[Repository, error] {
 	if l.hub != nil {
 		return l.hubRepositories(ctx, ns)
 	}
 	return l.catalog(ctx, ns)
 }
 
-func (l *Lister) hubRepositories(ctx context.Context, ns Namespace) iter.Seq2[string, error] {
-	return func(yield func(string, error) bool) {
+func (l *Lister) hubRepositories(ctx context.Context, ns Namespace) iter.Seq2[Repository, error] {
+	return func(yield func(Repository, error) bool) {
 		for r, err := range l.hub.Repositories(ctx, ns.Path) {
 			if err != nil {
-				yield("", fmt.Errorf("listing repositories of %s: %w", ns, err))
+				yield(Repository{}, fmt.Errorf("listing repositories of %s: %w", ns, err))
 				return
 			}
-			if !yield(r.Name, nil) {
+			if !yield(Repository{Name: r.Name, Private: r.IsPrivate}, nil) {
 				return
 			}
 		}
@@ -65,22 +72,22 @@ func (l *Lister) hubRepositories(ctx context.Context, ns Namespace) iter.Seq2[st
 }
 
 // catalog pages through _catalog, keeping the namespace's repositories.
-func (l *Lister) catalog(ctx context.Context, ns Namespace) iter.Seq2[string, error] {
-	return func(yield func(string, error) bool) {
+func (l *Lister) catalog(ctx context.Context, ns Namespace) iter.Seq2[Repository, error] {
+	return func(yield func(Repository, error) bool) {
 		c, err := l.puller.Catalogger(ctx, ns.Registry)
 		if err != nil {
-			yield("", fmt.Errorf("listing repositories of %s: %w", ns, err))
+			yield(Repository{}, fmt.Errorf("listing repositories of %s: %w", ns, err))
 			return
 		}
 		prefix := ns.Path + "/"
 		for c.HasNext() {
 			page, err := c.Next(ctx)
 			if err != nil {
-				yield("", fmt.Errorf("listing repositories of %s: %w", ns, err))
+				yield(Repository{}, fmt.Errorf("listing repositories of %s: %w", ns, err))
 				return
 			}
 			for _, r := range page.Repos {
-				if rel, ok := strings.CutPrefix(r, prefix); ok && !yield(rel, nil) {
+				if rel, ok := strings.CutPrefix(r, prefix); ok && !yield(Repository{Name: rel}, nil) {
 					return
 				}
 			}

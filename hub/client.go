@@ -30,10 +30,9 @@ type Client struct {
 	user     string
 	secret   string
 
-	mu       sync.Mutex
-	token    string
-	tokenAt  time.Time
-	loggedIn bool
+	mu      sync.Mutex
+	token   string
+	tokenAt time.Time
 }
 
 // New returns a client for the API at baseURL (for example DefaultBaseURL).
@@ -47,6 +46,14 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		if err := o(c); err != nil {
 			return nil, err
 		}
+	}
+	// A redirect elsewhere would carry a login body (the secret) or a token
+	// to a host we never chose: refuse it.
+	c.http.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Host != c.base.Host || req.URL.Scheme != c.base.Scheme {
+			return http.ErrUseLastResponse
+		}
+		return nil
 	}
 	if c.pageSize < 1 || c.pageSize > 100 {
 		return nil, fmt.Errorf("docker hub page size %d: must be 1..100", c.pageSize)
@@ -112,7 +119,11 @@ func (c *Client) send(ctx context.Context, method, u, token string, body, out an
 		return fmt.Errorf("%s %s: reading body: %w", method, u, err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return statusError(method, u, resp.StatusCode, data)
+		err := statusError(method, u, resp.StatusCode, data)
+		if (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) && token != "" {
+			err = fmt.Errorf("%w (logged in to the Docker Hub API as %q)", err, c.user)
+		}
+		return err
 	}
 	if out == nil {
 		return nil

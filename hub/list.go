@@ -63,11 +63,15 @@ func pages[T any](ctx context.Context, c *Client, first string) iter.Seq2[T, err
 	}
 }
 
-// sameHost refuses a `next` link to another host: we would send it our token.
+// sameHost refuses a `next` link to another host or scheme: we would send
+// it our token. A relative link is resolved against the API's URL.
 func (c *Client) sameHost(next string) (string, error) {
 	u, err := url.Parse(next)
-	if err != nil || u.Host != c.base.Host {
-		return "", fmt.Errorf("docker hub: %w: next page link %q is not on %s", ErrBadResponse, next, c.base.Host)
+	if err == nil {
+		u = c.base.ResolveReference(u)
 	}
-	return next, nil
+	if err != nil || u.Host != c.base.Host || u.Scheme != c.base.Scheme {
+		return "", fmt.Errorf("docker hub: %w: next page link %q is not on %s", ErrBadResponse, next, c.base)
+	}
+	return u.String(), nil
 }

@@ -2,9 +2,11 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // CreateRequest is the body of a repository creation.
@@ -24,7 +26,17 @@ func (c *Client) CreateRepository(ctx context.Context, ns, repo string, private 
 	body := CreateRequest{Name: repo, Namespace: ns, Registry: "docker.io", IsPrivate: private,
 		Description: description, FullDescription: fullDescription}
 	u := c.url("/v2/namespaces/"+url.PathEscape(ns)+"/repositories", nil)
-	if err := c.doJSON(ctx, http.MethodPost, u, body, nil); err != nil {
+	err := c.doJSON(ctx, http.MethodPost, u, body, nil)
+	var se *StatusError
+	if errors.As(err, &se) && (se.StatusCode == http.StatusConflict || strings.Contains(se.Message, "already exists")) {
+		// A retried POST whose first try went through: trust it only if the
+		// repository really has the visibility we asked for.
+		got, gerr := c.Repository(ctx, ns, repo)
+		if gerr == nil && got.IsPrivate == private {
+			return nil
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("creating repository %s/%s: %w", ns, repo, err)
 	}
 	return nil

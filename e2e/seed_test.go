@@ -29,7 +29,7 @@ func withAuth(a authn.Authenticator) seedOption {
 }
 
 func seedOpts(opts []seedOption) []remote.Option {
-	o := seedOptions{remote: []remote.Option{remote.WithContext(ctx)}}
+	o := seedOptions{remote: []remote.Option{remote.WithContext(ctx), remote.WithTransport(insecureClient.Transport)}}
 	for _, opt := range opts {
 		opt(&o)
 	}

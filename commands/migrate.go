@@ -87,6 +87,7 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 		for _, res := range rep.Results {
 			fmt.Fprintf(stdout, "%-8s %s -> %s\n", res.Status, res.Source, res.Destination)
 		}
+		r.learnQuota(ctx, &quota, rep)
 		printPullPlan(stdout, r.engine, &quota, srcReg)
 	}
 	rep.PrintSummary(stdout)
@@ -97,9 +98,12 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	}
 	switch {
 	case r.engine.PullLimited() && rep.Summary.Pending > 0:
-		return fmt.Errorf("%w at %s: %d tags not started. Run the same command again once the limit window "+
-			"resets (Docker Hub: within 6 hours, or sooner with a paid plan); tags already copied are skipped "+
-			"at no pull cost", errPullLimit, srcReg, rep.Summary.Pending)
+		when := "once the limit window resets (Docker Hub: within 6 hours, or sooner with a paid plan)"
+		if d, ok := quota.Wait(srcReg.RegistryStr()); ok {
+			when = "after " + time.Now().Add(d).Format(time.RFC1123)
+		}
+		return fmt.Errorf("%w at %s: %d tags not started. Run the same command again %s; tags already copied "+
+			"are skipped at no pull cost (or use --on-rate-limit wait)", errPullLimit, srcReg, rep.Summary.Pending, when)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w: copies in flight finished, %d tags not started (and more not listed yet). "+
 			"Run the same command again to finish", errInterrupted, rep.Summary.Pending)
@@ -127,6 +131,24 @@ func waitForPulls(ctx context.Context, log logrus.FieldLogger, quota *retry.Quot
 		return ctx.Err()
 	case <-t.C:
 		return nil
+	}
+}
+
+// learnQuota HEADs one planned source tag when the plan was made from
+// listings alone: a HEAD is not a pull, and it carries the registry's
+// ratelimit headers, so the plan can state the quota it runs against.
+func (r *run) learnQuota(ctx context.Context, quota *retry.Quota, rep report.Report) {
+	if _, known := quota.For(r.src.registry.RegistryStr()); known {
+		return
+	}
+	for _, res := range rep.Results {
+		if res.Status != report.StatusPlanned {
+			continue
+		}
+		if ref, err := name.ParseReference(res.Source); err == nil {
+			_, _ = r.engine.Source().Head(ctx, ref)
+		}
+		return
 	}
 }
 

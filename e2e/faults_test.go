@@ -257,3 +257,29 @@ func TestKillThenRerun(t *testing.T) {
 	cli(t, nil, args...).expect(t, 0)
 	cli(t, nil, "verify", "--org", src.Host()+"/oldorg", dst.Host()+"/neworg").expect(t, 0)
 }
+
+// TestSecondInterruptAborts: Ctrl-C twice aborts the copies in flight, yet
+// the report is written, nothing is failed or half written, and a re-run
+// completes the job.
+func TestSecondInterruptAborts(t *testing.T) {
+	t.Parallel()
+	src, dst := startRegistry(t), startRegistry(t)
+	seedOrg(t, src.Host(), 2, 4)
+	slow := newProxy(t, src.URL(), withDelay(100*time.Millisecond))
+	args := []string{"org", slow.Host() + "/oldorg", dst.Host() + "/neworg", "--jobs", "3"}
+	cmd, _, copied, rep := start(t, args...)
+	waitCopied(t, copied)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	time.Sleep(50 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("exit %d, want 130", code)
+	}
+	got := readReport(t, rep)
+	if got.Summary.Failed != 0 || got.Summary.Pending == 0 {
+		t.Fatalf("after two Ctrl-C: %+v; want pending tags and none failed", got.Summary)
+	}
+	cli(t, nil, args...).expect(t, 0)
+	cli(t, nil, "verify", "--org", src.Host()+"/oldorg", dst.Host()+"/neworg").expect(t, 0)
+}

@@ -16,9 +16,6 @@ import (
 // between our choosing it and the registry binding it.
 const maxStartAttempts = 5
 
-// errAddrInUse means the registry could not bind its port: try another.
-var errAddrInUse = errors.New("address already in use")
-
 // Registry is a running docker-registry process with its own storage.
 type Registry struct {
 	host   string
@@ -116,7 +113,13 @@ func (r *Registry) PID() int { return r.cmd.Process.Pid }
 // its storage. It may be called more than once.
 func (r *Registry) Close() error {
 	r.closeOnce.Do(func() {
-		killGroup(r.cmd)
+		select {
+		case <-r.exited:
+			// Reaped: its pid, and so the group id, may belong to
+			// someone else by now. docker-registry starts no children.
+		default:
+			killGroup(r.cmd)
+		}
 		<-r.exited
 		if err := os.RemoveAll(r.dir); err != nil {
 			r.closeErr = fmt.Errorf("removing registry storage: %w", err)

@@ -1,0 +1,72 @@
+package hubfake
+
+import "time"
+
+// Category is one Hub taxonomy entry of a repository.
+type Category struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// Meta is what the Hub knows of a repository and a registry does not.
+// The zero value is a public repository without descriptions.
+type Meta struct {
+	Private         bool
+	Description     string
+	FullDescription string
+	Categories      []Category
+}
+
+type metaEntry struct {
+	Meta
+	modified time.Time
+}
+
+// pushed is when the server first saw a tag at a digest.
+type pushed struct {
+	digest string
+	at     time.Time
+}
+
+// SetRepository sets the metadata of ns/name. It takes effect whether or not
+// the registry has the repository yet.
+func (s *Server) SetRepository(ns, name string, m Meta) {
+	m.Categories = append([]Category(nil), m.Categories...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.meta[ns+"/"+name] = metaEntry{Meta: m, modified: s.o.now()}
+}
+
+func (s *Server) metaOf(ns, name string) metaEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.meta[ns+"/"+name]
+}
+
+// registered is when the server first saw ns/name: the registry keeps no
+// dates, so date_registered is the fake's own memory.
+func (s *Server) registered(ns, name string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := ns + "/" + name
+	t, ok := s.seen[key]
+	if !ok {
+		t = s.o.now()
+		s.seen[key] = t
+	}
+	return t
+}
+
+// pushedAt is when the server first saw ns/name:tag at digest; a tag moved
+// to another digest counts as pushed again.
+func (s *Server) pushedAt(ns, name, tag, digest string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := ns + "/" + name + ":" + tag
+	p, ok := s.pushed[key]
+	if !ok || p.digest != digest {
+		p = pushed{digest: digest, at: s.o.now()}
+		s.pushed[key] = p
+	}
+	return p.at
+}

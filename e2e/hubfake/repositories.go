@@ -1,0 +1,205 @@
+package hubfake
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// registryJobs bounds the registry requests one Hub request makes at once.
+const registryJobs = 8
+
+// listRepositories is GET /v2/namespaces/{ns}/repositories.
+func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request) {
+	ns := r.PathValue("ns")
+	sess, ok := s.authorize(w, r)
+	if !ok {
+		return
+	}
+	p, ok := parsePaging(w, r)
+	if !ok || !s.capAnonymous(w, sess, p) {
+		return
+	}
+	names, err := s.visible(r.Context(), ns, sess.listsPrivate())
+	if err != nil {
+		writeError(w, http.StatusBadGateway, err.Error())
+		return
+	}
+	lo, hi, ok := window(w, p, len(names))
+	if !ok {
+		return
+	}
+	repos, err := s.orderedPage(r.Context(), ns, names, r.URL.Query().Get("ordering"), lo, hi)
+	if err != nil {
+		writeError(w, http.StatusBadGateway, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(r, p, len(names), repos))
+}
+
+// getRepository is GET /v2/namespaces/{ns}/repositories/{repo}.
+func (s *Server) getRepository(w http.ResponseWriter, r *http.Request) {
+	ns, name := r.PathValue("ns"), r.PathValue("repo")
+	sess, ok := s.authorize(w, r)
+	if !ok {
+		return
+	}
+	m := s.metaOf(ns, name)
+	if m.Private && sess == nil {
+		writeError(w, http.StatusNotFound, "object not found")
+		return
+	}
+	repo, err := s.repository(r.Context(), ns, name)
+	if err != nil {
+		writeRegistryError(w, err)
+		return
+	}
+	perms := permissions{Read: true}
+	if sess != nil {
+		perms = permissions{Read: true, Write: true, Admin: true}
+	}
+	writeJSON(w, http.StatusOK, repositoryDetail{repository: repo, FullDescription: m.FullDescription,
+		Permissions: perms, ImmutableTagsSettings: immutableTagSet{Rules: []string{}}})
+}
+
+// listsPrivate tells whether a session's listings include private
+// repositories: not anonymously, not with an OAT lacking the list scope.
+func (sess *session) listsPrivate() bool {
+	return sess != nil && !sess.account.noRepoList
+}
+
+// visible lists the names of ns's repositories, private ones only if asked.
+func (s *Server) visible(ctx context.Context, ns string, private bool) ([]string, error) {
+	all, err := s.reg.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, full := range all {
+		name, ok := strings.CutPrefix(full, ns+"/")
+		if ok && (private || !s.metaOf(ns, name).Private) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// orderedPage describes the repositories names[lo:hi] of the requested
+// order. By name or pull_count (always 0 here, so by name) that takes the
+// page's repositories only; by last_updated, all of them. An unknown ordering
+// is ignored, as Django REST framework does.
+func (s *Server) orderedPage(ctx context.Context, ns string, names []string, ordering string, lo, hi int) ([]repository, error) {
+	field, desc := strings.TrimPrefix(ordering, "-"), strings.HasPrefix(ordering, "-")
+	if field != "last_updated" {
+		if field == "name" && desc {
+			slices.Reverse(names)
+		}
+		return s.describe(ctx, ns, names[lo:hi])
+	}
+	repos, err := s.describe(ctx, ns, names)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(repos, func(a, b repository) int {
+		c := cmp.Compare(deref(a.LastUpdated), deref(b.LastUpdated))
+		if desc {
+			return -c
+		}
+		return c
+	})
+	return repos[lo:hi], nil
+}
+
+// describe builds the entries of names, registryJobs at a time.
+func (s *Server) describe(ctx context.Context, ns string, names []string) ([]repository, error) {
+	repos := make([]repository, len(names))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(registryJobs)
+	for i, name := range names {
+		g.Go(func() error {
+			var err error
+			repos[i], err = s.repository(ctx, ns, name)
+			if errors.Is(err, errNotFound) { // listed by _catalog without a tag
+				repos[i], err = s.entry(ns, name, nil, time.Time{}), nil
+			}
+			return err
+		})
+	}
+	return repos, g.Wait()
+}
+
+// repository describes ns/name from its tags: a HEAD per tag gives the media
+// types and, with the fake's memory of when it first saw each digest, the
+// last update. storage_size stays 0: it would take every manifest's GET.
+func (s *Server) repository(ctx context.Context, ns, name string) (repository, error) {
+	tags, err := s.reg.tags(ctx, ns+"/"+name)
+	if err != nil {
+		return repository{}, err
+	}
+	types := map[string]bool{}
+	var last time.Time
+	for _, t := range tags {
+		d, err := s.reg.head(ctx, ns+"/"+name, t)
+		if err != nil {
+			return repository{}, err
+		}
+		types[string(d.MediaType)] = true
+		if at := s.pushedAt(ns, name, t, d.Digest.String()); at.After(last) {
+			last = at
+		}
+	}
+	return s.entry(ns, name, types, last), nil
+}
+
+// entry is a repository's listing entry.
+func (s *Server) entry(ns, name string, mediaTypes map[string]bool, last time.Time) repository {
+	m := s.metaOf(ns, name)
+	registered := s.registered(ns, name)
+	repo := repository{Name: name, Namespace: ns, RepositoryType: "image", Status: 1, StatusDescription: "active",
+		Description: m.Description, IsPrivate: m.Private, DateRegistered: stamp(registered),
+		LastModified: stamp(latest(registered, m.modified)), MediaTypes: []string{}, ContentTypes: []string{},
+		Categories: append([]Category{}, m.Categories...)}
+	for mt := range mediaTypes {
+		repo.MediaTypes = append(repo.MediaTypes, mt)
+	}
+	slices.Sort(repo.MediaTypes)
+	if len(mediaTypes) > 0 {
+		repo.ContentTypes = []string{"image"}
+	}
+	if !last.IsZero() {
+		ts := stamp(last)
+		repo.LastUpdated = &ts
+	}
+	return repo
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// writeRegistryError answers 404 for what the registry does not have and 502
+// for a registry that failed.
+func writeRegistryError(w http.ResponseWriter, err error) {
+	if errors.Is(err, errNotFound) {
+		writeError(w, http.StatusNotFound, "object not found")
+		return
+	}
+	writeError(w, http.StatusBadGateway, err.Error())
+}

@@ -189,8 +189,8 @@ func (r *run) prepareDestination(ctx context.Context, srcRepo, dstRepo name.Repo
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
 		return have, false
 	}
-	if have.Exists || r.engine.PullLimited() {
-		return have, true
+	if have.Exists || r.dst.hub == nil || r.engine.PullLimited() {
+		return have, true // only Docker Hub needs (and allows) creating a repository before a push
 	}
 	if err := r.createDestination(ctx, srcRepo, dstRepo); err != nil {
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
@@ -229,8 +229,8 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 		}
 		task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name),
 			SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children}
-		if have.Known {
-			task.DestinationKnown, task.DestinationDigest = true, have.Tags[t.Name].Digest
+		if d, present := have.Tags[t.Name]; have.Known && (!present || d.Digest != "") {
+			task.DestinationKnown, task.DestinationDigest = true, d.Digest
 		}
 		if !send(ctx, tasks, task) {
 			return

@@ -20,7 +20,6 @@ type Engine struct {
 	dstRead *remote.Puller
 	dst     *remote.Pusher
 	fetched flight[*remote.Descriptor]
-	plats   flight[[]string]
 	limited atomic.Bool
 	pulls   pullPlan
 }

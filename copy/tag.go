@@ -64,7 +64,7 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 		return fail(fmt.Errorf("pushing %s: %w", t.Destination, e.hintByHost(err, t)))
 	}
 	res.Status, res.DestinationDigest = report.StatusCopied, src.String()
-	idx, platforms, err := e.describe(ctx, desc, len(res.Platforms) == 0)
+	idx, platforms, err := describe(desc)
 	if err != nil {
 		return fail(fmt.Errorf("reading %s: %w", t.Source, err))
 	}
@@ -124,36 +124,21 @@ func (e *Engine) fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor
 	})
 }
 
-// describe returns the index manifest (nil for an image) and the platforms
-// of what desc holds. An image's platform is in its config blob, read only
-// when the listing did not say (imagePlatform); a blob GET is not a Docker
-// Hub pull, but it is a request.
-func (e *Engine) describe(ctx context.Context, desc *remote.Descriptor, imagePlatform bool) (*v1.IndexManifest, []string, error) {
-	if desc.MediaType.IsIndex() {
-		idx, err := desc.ImageIndex()
-		if err != nil {
-			return nil, nil, err
-		}
-		m, err := idx.IndexManifest()
-		if err != nil {
-			return nil, nil, err
-		}
-		return m, verify.Platforms(m), nil
-	}
-	if !imagePlatform || !desc.MediaType.IsImage() {
+// describe returns the index manifest and its platforms when desc is an
+// index. An image's platform lives in its config blob; reading it only for
+// the report would cost a request per image, so images report the platform
+// their listing gave, if any.
+func describe(desc *remote.Descriptor) (*v1.IndexManifest, []string, error) {
+	if !desc.MediaType.IsIndex() {
 		return nil, nil, nil
 	}
-	// Once per digest: tags sharing an image share its config.
-	p, _ := e.plats.do(ctx, desc.Digest.String(), func() ([]string, error) {
-		img, err := desc.Image()
-		if err != nil {
-			return nil, err
-		}
-		cf, err := img.ConfigFile()
-		if err != nil || cf.OS == "" {
-			return nil, nil //nolint:nilerr // the platform is a report nicety, not a reason to fail a copied tag
-		}
-		return []string{verify.Platform(cf.Platform())}, nil
-	})
-	return nil, p, nil
+	idx, err := desc.ImageIndex()
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, verify.Platforms(m), nil
 }

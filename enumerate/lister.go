@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/crane-migrate/crane-migrate/hub"
@@ -158,18 +160,35 @@ func (l *Lister) registryTags(ctx context.Context, repo name.Repository) iter.Se
 
 // Snapshot is what a destination repository already holds.
 type Snapshot struct {
-	// Known says the snapshot came from a listing with digests (the Hub API);
-	// otherwise the planner must HEAD each tag and Exists is assumed.
+	// Known says Tags is the complete list of the repository's tags. A tag
+	// in it with an empty Digest exists but must be HEADed for its digest.
 	Known  bool
 	Exists bool
 	Tags   map[string]Tag
 }
 
+func (l *Lister) registrySnapshot(ctx context.Context, repo name.Repository) (Snapshot, error) {
+	s := Snapshot{Known: true, Exists: true, Tags: map[string]Tag{}}
+	for t, err := range l.registryTags(ctx, repo) {
+		var te *transport.Error
+		if errors.As(err, &te) && (te.StatusCode == http.StatusNotFound || te.StatusCode == http.StatusForbidden) {
+			return Snapshot{Known: true, Tags: map[string]Tag{}}, nil // not pushed to yet
+		}
+		if err != nil {
+			return Snapshot{Exists: true}, nil // cannot list: HEAD each tag instead
+		}
+		s.Tags[t.Name] = t
+	}
+	return s, nil
+}
+
 // Snapshot lists the tags repo already has, for the destination side of a
-// plan: one request per 100 tags instead of a HEAD per tag.
+// plan: one request per 100 tags instead of a HEAD per tag. Without a Hub
+// API, tags/list still tells which tags are absent (no HEAD needed for
+// them); present ones have no digest and are HEADed by the planner.
 func (l *Lister) Snapshot(ctx context.Context, repo name.Repository) (Snapshot, error) {
 	if l.hub == nil {
-		return Snapshot{Exists: true}, nil
+		return l.registrySnapshot(ctx, repo)
 	}
 	s := Snapshot{Known: true, Exists: true, Tags: map[string]Tag{}}
 	for t, err := range l.Tags(ctx, repo) {

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
+)
+
+// sample is one tool's run of one case.
+type sample struct {
+	wall                      time.Duration
+	manifestGets, heads       int
+	blobGets, uploads, mounts int
+	requests                  int
+	bytes                     int64
+}
+
+// measure runs t once with both proxies' counters reset; for the
+// same-registry case src and dst are the same proxy.
+func measure(ctx context.Context, c config, t tool, src, dst *harness.Proxy, ns string) (sample, error) {
+	src.Reset()
+	dst.Reset()
+	start := time.Now()
+	if err := t.run(ctx, c, src.Host(), dst.Host(), ns); err != nil {
+		return sample{}, err
+	}
+	s := sample{wall: time.Since(start)}
+	proxies := []*harness.Proxy{src}
+	if dst != src {
+		proxies = append(proxies, dst)
+	}
+	for _, p := range proxies {
+		n := p.Counts()
+		s.heads += n[harness.ManifestHead] + n[harness.BlobHead]
+		s.uploads += n[harness.BlobUploadStart]
+		s.mounts += n[harness.BlobMount]
+		s.requests += len(p.Requests())
+	}
+	s.manifestGets = src.Counts()[harness.ManifestGet]
+	s.blobGets = src.Counts()[harness.BlobGet]
+	s.bytes = src.BytesOut() + dst.BytesIn() // read from the source, written to the destination
+	if dst == src {
+		s.bytes = src.BytesOut() + src.BytesIn()
+	}
+	return s, nil
+}
+
+// row is a case's result for one tool: median wall time over the runs, and
+// the counts of the first run (they do not vary).
+type row struct {
+	scenario, tool string
+	first          sample
+	walls          []time.Duration
+}
+
+func (r *row) add(s sample) {
+	if len(r.walls) == 0 {
+		r.first = s
+	}
+	r.walls = append(r.walls, s.wall)
+}
+
+func (r *row) median() time.Duration {
+	w := slices.Clone(r.walls)
+	slices.Sort(w)
+	return w[len(w)/2]
+}
+
+func print(rows []*row, tags, manifests int, c config) {
+	fmt.Printf("scenario: %d repositories × %d tags (%d tags, %d unique manifests), %.0f%% multi-arch, %.0f%% sharing a digest, "+
+		"shared base layer, %d jobs, %v added per request, median of %d runs\n\n",
+		c.repos, c.tags, tags, manifests, c.multiArch*100, c.shared*100, c.jobs, c.delay, c.runs)
+	fmt.Printf("%-22s %-22s %9s %9s %6s %8s %8s %7s %9s %10s\n",
+		"case", "tool", "wall", "manif.GET", "HEADs", "blob GET", "uploads", "mounts", "requests", "bytes")
+	for _, r := range rows {
+		s := r.first
+		fmt.Printf("%-22s %-22s %9s %9d %6d %8d %8d %7d %9d %10d\n", r.scenario, r.tool,
+			r.median().Round(time.Millisecond), s.manifestGets, s.heads, s.blobGets, s.uploads, s.mounts, s.requests, s.bytes)
+	}
+	fmt.Println()
+	for i := 0; i+1 < len(rows); i += 2 {
+		ours, base := rows[i], rows[i+1]
+		fmt.Printf("%-22s wall %.2f×   source manifest GETs %d vs %d   requests %.2f×   bytes %.2f×\n", ours.scenario,
+			float64(ours.median())/float64(base.median()), ours.first.manifestGets, base.first.manifestGets,
+			ratio(ours.first.requests, base.first.requests), ratio64(ours.first.bytes, base.first.bytes))
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func ratio64(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -59,17 +58,21 @@ func runDemo(c *cli.Context) error {
 	}
 
 	fmt.Fprintf(out, "== crane-migrate demo: %s -> %s (in-memory registries on this machine)\n\n", env.Source, env.Destination)
-	fmt.Fprintf(out, "== 1. %s org %s %s --report %s\n", c.App.Name, env.Source, env.Destination, filepath.Join(dir, "report.json"))
-	cfg.reportFile = filepath.Join(dir, "report.json")
+	fmt.Fprintf(out, "== 1. %s org %s %s --dry-run\n", c.App.Name, env.Source, env.Destination)
+	cfg.dryRun = true
 	if err := org(false); err != nil {
 		return err
 	}
-	cfg.reportFile = ""
-	fmt.Fprintf(out, "\n== 2. the same command again: everything is already there, so nothing is fetched\n")
+	cfg.dryRun = false
+	fmt.Fprintf(out, "\n== 2. %s org %s %s\n", c.App.Name, env.Source, env.Destination)
 	if err := org(false); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n== 3. %s verify --org %s %s\n", c.App.Name, env.Source, env.Destination)
+	fmt.Fprintf(out, "\n== 3. the same command again: everything is already there, so nothing is fetched\n")
+	if err := org(false); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n== 4. %s verify --org %s %s\n", c.App.Name, env.Source, env.Destination)
 	if err := org(true); err != nil {
 		return err
 	}

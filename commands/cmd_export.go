@@ -48,7 +48,7 @@ func runExport(c *cli.Context) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	log, restore := newLogger(c.App.ErrWriter, cfg.logFormat, cfg.verbose)
+	log, restore := newLogger(c.App.ErrWriter, cfg.logFormat, cfg.verbose, false)
 	defer restore()
 	api := cfg.srcHubAPI
 	if api == "" {

@@ -42,6 +42,13 @@ func migrateFlags() []cli.Flag {
 			Usage: "allow plain HTTP or unverified TLS to this `HOST` (repeatable; loopback hosts need no flag)"},
 		&cli.StringFlag{Name: "on-rate-limit", Value: "stop", EnvVars: env("ON_RATE_LIMIT"),
 			Usage: "when the source's pull limit is reached: stop (exit 3, re-run later) or wait for the window and carry on"},
+		&cli.BoolFlag{Name: "no-clobber", EnvVars: env("NO_CLOBBER"),
+			Usage: "leave a destination tag that has another digest alone and report a conflict"},
+		&cli.BoolFlag{Name: "skip-signatures", EnvVars: env("SKIP_SIGNATURES"),
+			Usage: "leave out sha256-<digest>.sig/.att/.sbom tags (by default they follow their image)"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", EnvVars: env("OUTPUT"),
+			Usage: "text, or json: the plan or result as JSON on stdout (logs stay on stderr)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("QUIET"), Usage: "only errors and the final summary"},
 		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: env("LOG_FORMAT"), Usage: "text or json"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
 	}
@@ -62,6 +69,10 @@ type migrateConfig struct {
 	insecure     []string
 	tls          tlsPolicy
 	onRateLimit  string
+	noClobber    bool
+	skipSigs     bool
+	output       string
+	quiet        bool
 	dstUser      string
 	logFormat    string
 	verbose      bool
@@ -84,6 +95,10 @@ func completeMigrate(c *cli.Context) migrateConfig {
 		dockerConfig: c.String("docker-config"),
 		insecure:     c.StringSlice("insecure-registry"),
 		onRateLimit:  c.String("on-rate-limit"),
+		noClobber:    c.Bool("no-clobber"),
+		skipSigs:     c.Bool("skip-signatures"),
+		output:       c.String("output"),
+		quiet:        c.Bool("quiet"),
 		logFormat:    c.String("log-format"),
 		verbose:      c.Bool("verbose"),
 	}
@@ -95,6 +110,12 @@ func (m *migrateConfig) validate() error {
 	}
 	if m.logFormat != "text" && m.logFormat != "json" {
 		return usagef("--log-format must be text or json, got %q", m.logFormat)
+	}
+	if m.output == "" {
+		m.output = "text"
+	}
+	if m.output != "text" && m.output != "json" {
+		return usagef("--output must be text or json, got %q", m.output)
 	}
 	if m.onRateLimit == "" {
 		m.onRateLimit = "stop"

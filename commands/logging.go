@@ -11,7 +11,7 @@ import (
 // newLogger builds the one logger of a run: progress and logs go to stderr
 // so that stdout carries only results. ggcr's package-level loggers are
 // pointed at it until the returned restore is called.
-func newLogger(stderr io.Writer, format string, verbose bool) (*logrus.Logger, func()) {
+func newLogger(stderr io.Writer, format string, verbose, quiet bool) (*logrus.Logger, func()) {
 	l := logrus.New()
 	l.Out = stderr
 	if format == "json" {
@@ -19,8 +19,11 @@ func newLogger(stderr io.Writer, format string, verbose bool) (*logrus.Logger, f
 	} else {
 		l.Formatter = &logrus.TextFormatter{DisableTimestamp: true}
 	}
-	if verbose {
+	switch {
+	case verbose:
 		l.Level = logrus.DebugLevel
+	case quiet:
+		l.Level = logrus.ErrorLevel
 	}
 	return l, routeGGCRLogs(l)
 }

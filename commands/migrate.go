@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -30,11 +31,14 @@ type run struct {
 	engine   *copy.Engine
 	results  report.Collector
 	check    bool
+
+	mu       sync.Mutex
+	excluded map[string]int // destination repository → tags left out by filters
 }
 
 // execute wires sides, engine and producer together, then reports.
 func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.Registry, check bool, produce producer, stdout, stderr io.Writer) error {
-	log, restore := newLogger(stderr, cfg.logFormat, cfg.verbose)
+	log, restore := newLogger(stderr, cfg.logFormat, cfg.verbose, cfg.quiet)
 	defer restore()
 	var quota retry.Quota
 	rt := newTransport(cfg, log, &quota)
@@ -62,6 +66,7 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 		copy.WithSource(src.remote...),
 		copy.WithDestination(dst.remote...),
 		copy.WithDryRun(cfg.dryRun),
+		copy.WithNoClobber(cfg.noClobber),
 		copy.WithVerify(cfg.verify),
 		copy.WithCheckOnly(check),
 		copy.WithResults(r.results.Add),
@@ -83,14 +88,19 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	r.engine.Run(ctx, tasks)
 
 	rep := r.results.Report()
-	if cfg.dryRun {
-		for _, res := range rep.Results {
-			fmt.Fprintf(stdout, "%-8s %s -> %s\n", res.Status, res.Source, res.Destination)
+	switch {
+	case cfg.output == "json":
+		if err := rep.WriteJSON(stdout); err != nil {
+			return err
 		}
+	case cfg.dryRun:
+		r.printPlan(stdout, rep)
 		r.learnQuota(ctx, &quota, rep)
 		printPullPlan(stdout, r.engine, &quota, srcReg)
+		rep.PrintSummary(stdout)
+	default:
+		rep.PrintSummary(stdout)
 	}
-	rep.PrintSummary(stdout)
 	if cfg.reportFile != "" {
 		if err := rep.WriteFile(cfg.reportFile); err != nil {
 			return err
@@ -199,6 +209,15 @@ func (r *run) prepareDestination(ctx context.Context, srcRepo, dstRepo name.Repo
 	return have, true
 }
 
+func (r *run) exclude(repo name.Repository) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.excluded == nil {
+		r.excluded = map[string]int{}
+	}
+	r.excluded[repo.String()]++
+}
+
 // send hands a task to the pool unless the run was interrupted.
 func send(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
 	select {
@@ -218,21 +237,46 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			return
 		}
 	}
+	task := func(t enumerate.Tag) copy.Task {
+		task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name),
+			SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children, Signature: isSignature(t.Name)}
+		if d, present := have.Tags[t.Name]; have.Known && (!present || d.Digest != "") {
+			task.DestinationKnown, task.DestinationDigest = true, d.Digest
+		}
+		return task
+	}
+	var signatures []enumerate.Tag
+	selected := map[string]bool{} // digests of the tags being migrated, when the listing gave them
 	for t, err := range r.srcList.Tags(ctx, srcRepo) {
 		if err != nil {
 			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
 			return
 		}
-		if !r.cfg.filter.Match(t.Name) {
-			r.log.WithField("tag", t.Name).Debug("excluded by filter")
+		switch {
+		case isSignature(t.Name):
+			if r.cfg.skipSigs {
+				r.exclude(dstRepo)
+				continue
+			}
+			signatures = append(signatures, t) // they follow their image: sent after it
+			continue
+		case !r.cfg.filter.Match(t.Name):
+			r.exclude(dstRepo)
 			continue
 		}
-		task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name),
-			SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children}
-		if d, present := have.Tags[t.Name]; have.Known && (!present || d.Digest != "") {
-			task.DestinationKnown, task.DestinationDigest = true, d.Digest
+		selected[t.Digest] = true
+		if !send(ctx, tasks, task(t)) {
+			return
 		}
-		if !send(ctx, tasks, task) {
+	}
+	for _, t := range signatures {
+		// A signature follows its image: when the listing gave digests, one
+		// whose image was filtered out stays behind too.
+		if r.srcList.HasHub() && !selected[signedDigest(t.Name)] {
+			r.exclude(dstRepo)
+			continue
+		}
+		if !send(ctx, tasks, task(t)) {
 			return
 		}
 	}

@@ -15,17 +15,18 @@ import (
 const DefaultJobs = 4
 
 type options struct {
-	jobs   int
-	log    logrus.FieldLogger
-	src    []remote.Option
-	dst    []remote.Option
-	dryRun bool
-	verify bool
-	check  bool
-	hints  [2]func() string
-	wait   func(context.Context) error
-	abort  context.Context
-	sink   func(report.Result)
+	jobs      int
+	log       logrus.FieldLogger
+	src       []remote.Option
+	dst       []remote.Option
+	dryRun    bool
+	verify    bool
+	check     bool
+	hints     [2]func() string
+	wait      func(context.Context) error
+	abort     context.Context
+	noClobber bool
+	sink      func(report.Result)
 }
 
 func defaults() options {
@@ -134,6 +135,15 @@ func WithPullLimitWait(wait func(context.Context) error) Option {
 func WithAbort(ctx context.Context) Option {
 	return func(o *options) error {
 		o.abort = ctx
+		return nil
+	}
+}
+
+// WithNoClobber leaves a destination tag that exists with another digest as
+// it is and reports a conflict. Default: overwrite it.
+func WithNoClobber(on bool) Option {
+	return func(o *options) error {
+		o.noClobber = on
 		return nil
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 // one plans, copies and verifies a single task.
 func (e *Engine) one(ctx context.Context, t Task) report.Result {
-	res := report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms}
+	res := report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms, Signature: t.Signature}
 	log := e.o.log.WithFields(logrus.Fields{"source": res.Source, "destination": res.Destination})
 	fail := func(err error) report.Result {
 		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
@@ -48,6 +48,10 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 	if dst == src.String() {
 		res.Status, res.Verified = report.StatusSkipped, true
 		log.Debug("already at destination")
+		return res
+	}
+	if dst != "" && e.o.noClobber {
+		res.Status, res.Error = report.StatusConflict, fmt.Sprintf("destination has %s; left as it is (--no-clobber)", dst)
 		return res
 	}
 	if e.o.dryRun {

@@ -19,4 +19,7 @@ type Task struct {
 	// means the destination tag does not exist.
 	DestinationKnown  bool
 	DestinationDigest string
+
+	// Signature marks a cosign-style sha256-<hex>.sig/.att/.sbom tag.
+	Signature bool
 }

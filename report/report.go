@@ -20,6 +20,9 @@ const (
 	StatusPlanned Status = "planned"
 	// StatusVerified is the verify command's success: both sides agree.
 	StatusVerified Status = "verified"
+	// StatusConflict is a destination tag that exists with another digest,
+	// left alone because of --no-clobber.
+	StatusConflict Status = "conflict"
 	// StatusPending is a task the run never started: it was interrupted or
 	// hit the registry's pull limit. A re-run picks it up.
 	StatusPending Status = "pending"
@@ -35,17 +38,22 @@ type Result struct {
 	Platforms         []string `json:"platforms,omitempty"`
 	Verified          bool     `json:"verified"`
 	Error             string   `json:"error,omitempty"`
+	// Signature marks a sha256-<hex>.sig/.att/.sbom tag: it follows the image
+	// it belongs to and is counted apart from ordinary tags.
+	Signature bool `json:"signature,omitempty"`
 }
 
 // Summary counts results by status. A tag that did not verify is Failed.
 type Summary struct {
-	Total    int `json:"total"`
-	Copied   int `json:"copied"`
-	Skipped  int `json:"skipped"`
-	Failed   int `json:"failed"`
-	Planned  int `json:"planned"`
-	Pending  int `json:"pending"`
-	Verified int `json:"verified"`
+	Total      int `json:"total"`
+	Conflicts  int `json:"conflicts"`
+	Signatures int `json:"signatures"`
+	Copied     int `json:"copied"`
+	Skipped    int `json:"skipped"`
+	Failed     int `json:"failed"`
+	Planned    int `json:"planned"`
+	Pending    int `json:"pending"`
+	Verified   int `json:"verified"`
 }
 
 // Report is the document written by --report.
@@ -80,8 +88,20 @@ func (c *Collector) Report() Report {
 func Summarize(results []Result) Summary {
 	var s Summary
 	for _, r := range results {
+		if r.Signature { // counted apart, but a failed or unstarted one still needs attention
+			s.Signatures++
+			switch r.Status {
+			case StatusFailed:
+				s.Failed++
+			case StatusPending:
+				s.Pending++
+			}
+			continue
+		}
 		s.Total++
 		switch r.Status {
+		case StatusConflict:
+			s.Conflicts++
 		case StatusCopied:
 			s.Copied++
 		case StatusSkipped:
@@ -100,8 +120,10 @@ func Summarize(results []Result) Summary {
 	return s
 }
 
-// OK reports whether the run needs no attention: nothing failed or left.
-func (r Report) OK() bool { return r.Summary.Failed == 0 && r.Summary.Pending == 0 }
+// OK reports whether the run needs no attention: nothing failed, left or in conflict.
+func (r Report) OK() bool {
+	return r.Summary.Failed == 0 && r.Summary.Pending == 0 && r.Summary.Conflicts == 0
+}
 
 // WriteFile writes the JSON report to path.
 func (r Report) WriteFile(path string) error {
@@ -135,10 +157,19 @@ func (r Report) PrintSummary(w io.Writer) {
 	if s.Pending > 0 {
 		fmt.Fprintf(w, ", %d not started", s.Pending)
 	}
+	if s.Conflicts > 0 {
+		fmt.Fprintf(w, ", %d in conflict", s.Conflicts)
+	}
+	if s.Signatures > 0 {
+		fmt.Fprintf(w, " (+%d signature and attestation tags)", s.Signatures)
+	}
 	fmt.Fprintln(w)
 	for _, res := range r.Results {
-		if res.Status == StatusFailed {
-			fmt.Fprintf(w, "  FAILED %s -> %s: %s\n", res.Source, res.Destination, res.Error)
+		switch res.Status {
+		case StatusFailed:
+			fmt.Fprintf(w, "  FAILED   %s -> %s: %s\n", res.Source, res.Destination, res.Error)
+		case StatusConflict:
+			fmt.Fprintf(w, "  CONFLICT %s -> %s: %s\n", res.Source, res.Destination, res.Error)
 		}
 	}
 }

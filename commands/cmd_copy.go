@@ -35,7 +35,7 @@ func newCopyCommand() *cli.Command {
 			}
 			one := func(ctx context.Context, r *run, tasks chan<- copy.Task) {
 				if r.dst.hub != nil { // a missing Docker Hub repository is created with the source's visibility first
-					if _, ok := r.prepareDestination(ctx, src.Context(), dst.Context()); !ok {
+					if _, _, ok := r.prepareDestination(ctx, src.Context(), dst.Context()); !ok {
 						return
 					}
 				}

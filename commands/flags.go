@@ -49,6 +49,12 @@ func migrateFlags() []cli.Flag {
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", EnvVars: env("OUTPUT"),
 			Usage: "text, or json: the plan or result as JSON on stdout (logs stay on stderr)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("QUIET"), Usage: "only errors and the final summary"},
+		&cli.BoolFlag{Name: "metadata", Value: true, EnvVars: env("METADATA"),
+			Usage: "copy description and README when both sides are Docker Hub (--metadata=false to skip)"},
+		&cli.BoolFlag{Name: "deprecate-source", EnvVars: env("DEPRECATE_SOURCE"),
+			Usage: "after a repository migrated and verified cleanly, set its source description to \"Moved to …\""},
+		&cli.BoolFlag{Name: "copy-immutable-rules", EnvVars: env("COPY_IMMUTABLE_RULES"),
+			Usage: "after a repository's copies, apply the source's immutable-tag rules to the destination"},
 		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: env("LOG_FORMAT"), Usage: "text or json"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
 	}
@@ -56,51 +62,57 @@ func migrateFlags() []cli.Flag {
 
 // migrateConfig is filled from flags, validated, then run (Complete → Validate → Run).
 type migrateConfig struct {
-	jobs         int
-	include      []string
-	exclude      []string
-	dryRun       bool
-	reportFile   string
-	verify       bool
-	srcHubAPI    string
-	dstHubAPI    string
-	srcUser      string
-	dockerConfig string
-	insecure     []string
-	tls          tlsPolicy
-	onRateLimit  string
-	noClobber    bool
-	skipSigs     bool
-	output       string
-	quiet        bool
-	dstUser      string
-	logFormat    string
-	verbose      bool
-	filter       enumerate.Filter
-	concurrency  int
+	jobs          int
+	include       []string
+	exclude       []string
+	dryRun        bool
+	reportFile    string
+	verify        bool
+	srcHubAPI     string
+	dstHubAPI     string
+	srcUser       string
+	dockerConfig  string
+	insecure      []string
+	tls           tlsPolicy
+	onRateLimit   string
+	noClobber     bool
+	skipSigs      bool
+	output        string
+	quiet         bool
+	metadata      bool
+	deprecate     bool
+	copyImmutable bool
+	dstUser       string
+	logFormat     string
+	verbose       bool
+	filter        enumerate.Filter
+	concurrency   int
 }
 
 func completeMigrate(c *cli.Context) migrateConfig {
 	return migrateConfig{
-		jobs:         c.Int("jobs"),
-		include:      c.StringSlice("include"),
-		exclude:      c.StringSlice("exclude"),
-		dryRun:       c.Bool("dry-run"),
-		reportFile:   c.String("report"),
-		verify:       !c.Bool("no-verify"),
-		srcHubAPI:    c.String("src-hub-api"),
-		dstHubAPI:    c.String("dst-hub-api"),
-		srcUser:      c.String("src-username"),
-		dstUser:      c.String("dst-username"),
-		dockerConfig: c.String("docker-config"),
-		insecure:     c.StringSlice("insecure-registry"),
-		onRateLimit:  c.String("on-rate-limit"),
-		noClobber:    c.Bool("no-clobber"),
-		skipSigs:     c.Bool("skip-signatures"),
-		output:       c.String("output"),
-		quiet:        c.Bool("quiet"),
-		logFormat:    c.String("log-format"),
-		verbose:      c.Bool("verbose"),
+		jobs:          c.Int("jobs"),
+		include:       c.StringSlice("include"),
+		exclude:       c.StringSlice("exclude"),
+		dryRun:        c.Bool("dry-run"),
+		reportFile:    c.String("report"),
+		verify:        !c.Bool("no-verify"),
+		srcHubAPI:     c.String("src-hub-api"),
+		dstHubAPI:     c.String("dst-hub-api"),
+		srcUser:       c.String("src-username"),
+		dstUser:       c.String("dst-username"),
+		dockerConfig:  c.String("docker-config"),
+		insecure:      c.StringSlice("insecure-registry"),
+		onRateLimit:   c.String("on-rate-limit"),
+		noClobber:     c.Bool("no-clobber"),
+		skipSigs:      c.Bool("skip-signatures"),
+		output:        c.String("output"),
+		quiet:         c.Bool("quiet"),
+		metadata:      c.Bool("metadata"),
+		deprecate:     c.Bool("deprecate-source"),
+		copyImmutable: c.Bool("copy-immutable-rules"),
+		logFormat:     c.String("log-format"),
+		verbose:       c.Bool("verbose"),
 	}
 }
 

@@ -34,6 +34,7 @@ type run struct {
 
 	mu       sync.Mutex
 	excluded map[string]int // destination repository → tags left out by filters
+	sync     hubSync
 }
 
 // execute wires sides, engine and producer together, then reports.
@@ -69,7 +70,10 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 		copy.WithNoClobber(cfg.noClobber),
 		copy.WithVerify(cfg.verify),
 		copy.WithCheckOnly(check),
-		copy.WithResults(r.results.Add),
+		copy.WithResults(func(res report.Result) {
+			r.results.Add(res)
+			r.finished(abort, res)
+		}),
 		copy.WithCredentialHints(
 			func() string { return src.keychain.Describe(srcReg.RegistryStr()) },
 			func() string { return dst.keychain.Describe(dstReg.RegistryStr()) }),
@@ -193,20 +197,21 @@ func (r *run) fail(ctx context.Context, source, destination string, err error) {
 // with the source's visibility before anything is pushed. false means the
 // repository's copy must not start (the failure is recorded). After the pull
 // limit stopped the run, nothing is created: the tags are only counted.
-func (r *run) prepareDestination(ctx context.Context, srcRepo, dstRepo name.Repository) (enumerate.Snapshot, bool) {
+func (r *run) prepareDestination(ctx context.Context, srcRepo, dstRepo name.Repository) (have enumerate.Snapshot, created, ok bool) {
 	have, err := r.dstList.Snapshot(ctx, dstRepo)
 	if err != nil {
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
-		return have, false
+		return have, false, false
 	}
 	if have.Exists || r.dst.hub == nil || r.engine.PullLimited() {
-		return have, true // only Docker Hub needs (and allows) creating a repository before a push
+		return have, false, true // only Docker Hub needs (and allows) creating a repository before a push
 	}
 	if err := r.createDestination(ctx, srcRepo, dstRepo); err != nil {
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
-		return have, false
+		r.results.Repository(srcRepo.String(), dstRepo.String(), func(p *report.Repository) { p.Error = err.Error() })
+		return have, false, false
 	}
-	return have, true
+	return have, !r.cfg.dryRun, true
 }
 
 func (r *run) exclude(repo name.Repository) {
@@ -232,11 +237,14 @@ func send(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
 func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, tasks chan<- copy.Task) {
 	var have enumerate.Snapshot
 	if !r.check {
-		var ok bool
-		if have, ok = r.prepareDestination(ctx, srcRepo, dstRepo); !ok {
+		var ok, created bool
+		if have, created, ok = r.prepareDestination(ctx, srcRepo, dstRepo); !ok {
 			return
 		}
+		r.syncMetadata(ctx, srcRepo, dstRepo, created)
 	}
+	clean := false
+	defer func() { r.listed(ctx, dstRepo, clean) }()
 	task := func(t enumerate.Tag) copy.Task {
 		task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name),
 			SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children, Signature: isSignature(t.Name)}
@@ -265,6 +273,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			continue
 		}
 		selected[t.Digest] = true
+		r.sent(srcRepo, dstRepo)
 		if !send(ctx, tasks, task(t)) {
 			return
 		}
@@ -276,8 +285,10 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			r.exclude(dstRepo)
 			continue
 		}
+		r.sent(srcRepo, dstRepo)
 		if !send(ctx, tasks, task(t)) {
 			return
 		}
 	}
+	clean = true
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/report"
 )
 
 // createDestination creates a missing Docker Hub repository before its first
@@ -36,5 +37,6 @@ func (r *run) createDestination(ctx context.Context, srcRepo, dstRepo name.Repos
 		return fmt.Errorf("%w (nothing was pushed to %s: it could not be created with the source's visibility)", err, dstRepo)
 	}
 	log.Info("created repository")
+	r.results.Repository(srcRepo.String(), dstRepo.String(), func(p *report.Repository) { p.Created, p.Private = true, &private })
 	return nil
 }

@@ -331,3 +331,30 @@ func TestEngineStopsAtPullLimit(t *testing.T) {
 		t.Fatalf("limited=%v summary=%+v; want 1 copied, 3 pending", e.PullLimited(), sum)
 	}
 }
+
+// immutableTags answers 403 DENIED to manifest PUTs on tags it holds, as
+// Docker Hub does for immutable tags.
+type immutableTags struct{ h http.Handler }
+
+func (m immutableTags) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/manifests/locked") {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprint(w, `{"errors":[{"code":"DENIED","message":"The tag is immutable and cannot be overwritten"}]}`)
+		return
+	}
+	m.h.ServeHTTP(w, r)
+}
+
+func TestEngineImmutableDestinationTag(t *testing.T) {
+	t.Parallel()
+	src, _ := newRegistry(t)
+	s := httptest.NewServer(immutableTags{registry.New(registry.Logger(log.New(io.Discard, "", 0)))})
+	t.Cleanup(s.Close)
+	dst := strings.TrimPrefix(s.URL, "http://")
+	pushImage(t, src+"/org/app:locked")
+	got := run(t, []copy.Task{task(t, src+"/org/app:locked", dst+"/new/app:locked")})
+	if got[0].Status != report.StatusFailed || !strings.Contains(got[0].Error, "immutable") {
+		t.Fatalf("got %+v, want failed saying the destination tag is immutable", got[0])
+	}
+}

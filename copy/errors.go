@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
@@ -67,4 +68,23 @@ func (e *Engine) hintByHost(err error, t Task) error {
 		return e.withHint(sourceSide, err)
 	}
 	return e.withHint(destinationSide, err)
+}
+
+// ErrImmutableTag means the destination refused to overwrite a tag it keeps
+// immutable. (The same digest already there is a skip, decided before any push.)
+var ErrImmutableTag = errors.New("the destination tag is immutable")
+
+// immutable recognises Docker Hub's refusal: 403, code DENIED, a message
+// about immutability (observed wording, so matched loosely).
+func immutable(err error) bool {
+	var te *transport.Error
+	if !errors.As(err, &te) || te.StatusCode != http.StatusForbidden {
+		return false
+	}
+	for _, d := range te.Errors {
+		if d.Code == transport.DeniedErrorCode && strings.Contains(strings.ToLower(d.Message), "immutable") {
+			return true
+		}
+	}
+	return false
 }

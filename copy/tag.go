@@ -65,6 +65,9 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 		return fail(err)
 	}
 	if err := e.dst.Push(ctx, t.Destination, desc); err != nil {
+		if immutable(err) {
+			return fail(fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, dst, src, err))
+		}
 		return fail(fmt.Errorf("pushing %s: %w", t.Destination, e.hintByHost(err, t)))
 	}
 	res.Status, res.DestinationDigest = report.StatusCopied, src.String()

@@ -51,3 +51,21 @@ func (c *Client) UpdateDescriptions(ctx context.Context, ns, repo, description, 
 	}
 	return nil
 }
+
+// SetImmutableTags applies immutable-tag settings to ns/repo.
+func (c *Client) SetImmutableTags(ctx context.Context, ns, repo string, s ImmutableTags) error {
+	body := map[string]any{"immutable_tags": s.Enabled, "immutable_tags_rules": s.Rules}
+	if err := c.doJSON(ctx, http.MethodPatch, c.url(repoPath(ns, repo)+"/immutabletags", nil), body, nil); err != nil {
+		return fmt.Errorf("setting immutable tags of %s/%s: %w", ns, repo, err)
+	}
+	return nil
+}
+
+// SetDescription changes only the short description (the README stays).
+func (c *Client) SetDescription(ctx context.Context, ns, repo, description string) error {
+	u := c.url("/v2/repositories/"+url.PathEscape(ns)+"/"+url.PathEscape(repo)+"/", nil)
+	if err := c.doJSON(ctx, http.MethodPatch, u, map[string]string{"description": description}, nil); err != nil {
+		return fmt.Errorf("updating the description of %s/%s: %w", ns, repo, err)
+	}
+	return nil
+}

@@ -27,6 +27,14 @@ type Repository struct {
 	PullCount       int64      `json:"pull_count"`
 	LastUpdated     string     `json:"last_updated,omitempty"`
 	Categories      []Category `json:"categories,omitempty"`
+	// ImmutableTags is only filled by the single-repository GET.
+	ImmutableTags *ImmutableTags `json:"immutable_tags_settings,omitempty"`
+}
+
+// ImmutableTags are a repository's immutable-tag settings: rules are RE2.
+type ImmutableTags struct {
+	Enabled bool     `json:"enabled"`
+	Rules   []string `json:"rules"`
 }
 
 // Image is one platform entry of a tag. Attestations appear as unknown/unknown.

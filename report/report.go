@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -56,16 +57,51 @@ type Summary struct {
 	Verified   int `json:"verified"`
 }
 
+// Repository is what happened to one repository beyond its tags, on Docker
+// Hub: creation with the source's visibility, metadata, deprecation.
+type Repository struct {
+	Source      string `json:"source"`
+	Destination string `json:"destination"`
+	// Created says the destination was created before the first push, and
+	// Private with which visibility.
+	Created bool  `json:"created,omitempty"`
+	Private *bool `json:"private,omitempty"`
+	// Visibility reports a destination whose visibility differs from the source's.
+	Visibility string `json:"visibility,omitempty"`
+	// Metadata is copied, skipped or failed, with the reason after a colon.
+	Metadata   string `json:"metadata,omitempty"`
+	Deprecated bool   `json:"deprecated,omitempty"`
+	Immutable  string `json:"immutableRules,omitempty"`
+	Error      string `json:"error,omitempty"`
+}
+
 // Report is the document written by --report.
 type Report struct {
-	Summary Summary  `json:"summary"`
-	Results []Result `json:"results"`
+	Summary      Summary      `json:"summary"`
+	Results      []Result     `json:"results"`
+	Repositories []Repository `json:"repositories,omitempty"`
 }
 
 // Collector gathers results from many goroutines.
 type Collector struct {
 	mu      sync.Mutex
 	results []Result
+	repos   map[string]*Repository
+}
+
+// Repository updates the record of the repository migrated to dst.
+func (c *Collector) Repository(src, dst string, update func(*Repository)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.repos == nil {
+		c.repos = map[string]*Repository{}
+	}
+	r := c.repos[dst]
+	if r == nil {
+		r = &Repository{Source: src, Destination: dst}
+		c.repos[dst] = r
+	}
+	update(r)
 }
 
 // Add records one result; safe for concurrent use.
@@ -79,9 +115,14 @@ func (c *Collector) Add(r Result) {
 func (c *Collector) Report() Report {
 	c.mu.Lock()
 	results := append([]Result(nil), c.results...)
+	var repos []Repository
+	for _, r := range c.repos {
+		repos = append(repos, *r)
+	}
 	c.mu.Unlock()
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Destination < results[j].Destination })
-	return Report{Summary: Summarize(results), Results: results}
+	sort.Slice(repos, func(i, j int) bool { return repos[i].Destination < repos[j].Destination })
+	return Report{Summary: Summarize(results), Results: results, Repositories: repos}
 }
 
 // Summarize counts results by status.
@@ -164,6 +205,11 @@ func (r Report) PrintSummary(w io.Writer) {
 		fmt.Fprintf(w, " (+%d signature and attestation tags)", s.Signatures)
 	}
 	fmt.Fprintln(w)
+	for _, repo := range r.Repositories {
+		if repo.Visibility != "" || repo.Error != "" || strings.HasPrefix(repo.Metadata, "failed") || strings.HasPrefix(repo.Metadata, "skipped") {
+			fmt.Fprintf(w, "  REPOSITORY %s: %s\n", repo.Destination, strings.Trim(strings.Join([]string{repo.Visibility, repo.Metadata, repo.Error}, "; "), "; "))
+		}
+	}
 	for _, res := range r.Results {
 		switch res.Status {
 		case StatusFailed:

@@ -1,0 +1,199 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/google/go-containerregistry/pkg/name"
+
+	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// Docker Hub's limits on repository texts.
+const (
+	maxDescription     = 100
+	maxFullDescription = 25000
+)
+
+// hubSync is the part of a migration Docker's guide leaves to hand, done per
+// repository when both sides have a Docker Hub API: visibility checked,
+// description and README copied, and — once every tag of the repository
+// copied and verified — the source deprecated and its immutable-tag rules
+// applied to the destination.
+type hubSync struct {
+	mu    sync.Mutex
+	repos map[string]*repoProgress // destination repository → its tags so far
+}
+
+type repoProgress struct {
+	src, dst   name.Repository
+	sent, done int
+	closed     bool
+	clean      bool
+}
+
+// bothHubs: the sync needs the Hub API on both sides.
+func (r *run) bothHubs() bool { return r.src.hub != nil && r.dst.hub != nil }
+
+// syncMetadata checks visibility and copies the descriptions of srcRepo to
+// dstRepo before its tags are copied. created says dstRepo was just created
+// (with the source's visibility and texts already).
+func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository, created bool) {
+	if !r.bothHubs() || r.check {
+		return
+	}
+	sns, srel := enumerate.HubPath(srcRepo)
+	dns, drel := enumerate.HubPath(dstRepo)
+	note := func(f func(*report.Repository)) { r.results.Repository(srcRepo.String(), dstRepo.String(), f) }
+	src, err := r.src.hub.Repository(ctx, sns, srel)
+	if err != nil {
+		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
+		return
+	}
+	if created {
+		note(func(p *report.Repository) { p.Metadata = "copied" })
+		return
+	}
+	dst, err := r.dst.hub.Repository(ctx, dns, drel)
+	if err != nil {
+		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
+		return
+	}
+	if src.IsPrivate != dst.IsPrivate {
+		msg := fmt.Sprintf("visibility differs: source is %s, destination is %s (not changed)", visibility(src.IsPrivate), visibility(dst.IsPrivate))
+		r.log.WithField("repository", dstRepo.String()).Warn(msg)
+		note(func(p *report.Repository) { p.Visibility = msg })
+	}
+	if !r.cfg.metadata {
+		return
+	}
+	desc, full, outcome := src.Description, src.FullDescription, "copied"
+	if len(desc) > maxDescription {
+		outcome = fmt.Sprintf("skipped: the description is %d characters, over Docker Hub's %d", len(desc), maxDescription)
+		desc = dst.Description
+	}
+	if len(full) > maxFullDescription {
+		outcome = fmt.Sprintf("skipped: the README is %d bytes, over Docker Hub's %d (not cut)", len(full), maxFullDescription)
+		full = dst.FullDescription
+	}
+	switch {
+	case desc == dst.Description && full == dst.FullDescription:
+		if outcome == "copied" {
+			outcome = "unchanged"
+		}
+	case r.cfg.dryRun:
+		outcome = "would copy"
+	default:
+		if err := r.dst.hub.UpdateDescriptions(ctx, dns, drel, desc, full); err != nil {
+			outcome = "failed: " + err.Error()
+		}
+	}
+	note(func(p *report.Repository) { p.Metadata = outcome })
+}
+
+func visibility(private bool) string {
+	if private {
+		return "private"
+	}
+	return "public"
+}
+
+// sent counts a task of dstRepo on its way to the pool.
+func (r *run) sent(srcRepo, dstRepo name.Repository) {
+	r.sync.mu.Lock()
+	defer r.sync.mu.Unlock()
+	if r.sync.repos == nil {
+		r.sync.repos = map[string]*repoProgress{}
+	}
+	p := r.sync.repos[dstRepo.String()]
+	if p == nil {
+		p = &repoProgress{src: srcRepo, dst: dstRepo, clean: true}
+		r.sync.repos[dstRepo.String()] = p
+	}
+	p.sent++
+}
+
+// listed says every task of dstRepo has been sent (clean: none was lost to
+// a listing error); the after-work runs when the last one is done.
+func (r *run) listed(ctx context.Context, dstRepo name.Repository, clean bool) {
+	r.sync.mu.Lock()
+	p := r.sync.repos[dstRepo.String()]
+	if p == nil {
+		r.sync.mu.Unlock()
+		return
+	}
+	p.closed, p.clean = true, p.clean && clean
+	ready := p.done == p.sent
+	r.sync.mu.Unlock()
+	if ready {
+		r.afterRepository(ctx, p)
+	}
+}
+
+// finished records a task's result for its repository's after-work.
+func (r *run) finished(ctx context.Context, res report.Result) {
+	tag, err := name.NewTag(res.Destination)
+	if err != nil {
+		return
+	}
+	r.sync.mu.Lock()
+	p := r.sync.repos[tag.Context().String()]
+	if p == nil {
+		r.sync.mu.Unlock()
+		return
+	}
+	p.done++
+	ok := (res.Status == report.StatusCopied || res.Status == report.StatusSkipped) && res.Verified
+	p.clean = p.clean && ok
+	ready := p.closed && p.done == p.sent
+	r.sync.mu.Unlock()
+	if ready {
+		r.afterRepository(ctx, p)
+	}
+}
+
+// afterRepository runs once all of a repository's tags are done: only a
+// repository that migrated and verified cleanly is deprecated at the source.
+func (r *run) afterRepository(ctx context.Context, p *repoProgress) {
+	if !r.bothHubs() || r.check || r.cfg.dryRun {
+		return
+	}
+	note := func(f func(*report.Repository)) { r.results.Repository(p.src.String(), p.dst.String(), f) }
+	sns, srel := enumerate.HubPath(p.src)
+	dns, drel := enumerate.HubPath(p.dst)
+	if r.cfg.copyImmutable {
+		src, err := r.src.hub.Repository(ctx, sns, srel)
+		switch {
+		case err != nil:
+			note(func(x *report.Repository) { x.Immutable = "failed: " + err.Error() })
+		case src.ImmutableTags == nil || !src.ImmutableTags.Enabled:
+			note(func(x *report.Repository) { x.Immutable = "none at the source" })
+		default:
+			err := r.dst.hub.SetImmutableTags(ctx, dns, drel, *src.ImmutableTags)
+			note(func(x *report.Repository) { x.Immutable = outcome(err, "applied") })
+		}
+	}
+	if !r.cfg.deprecate {
+		return
+	}
+	if !p.clean {
+		note(func(x *report.Repository) { x.Error = "source not deprecated: not every tag copied and verified" })
+		return
+	}
+	err := r.src.hub.SetDescription(ctx, sns, srel, "Moved to "+dns+"/"+drel)
+	note(func(x *report.Repository) {
+		x.Deprecated = err == nil
+		if err != nil {
+			x.Error = "deprecating the source: " + err.Error()
+		}
+	})
+}
+
+func outcome(err error, ok string) string {
+	if err != nil {
+		return "failed: " + err.Error()
+	}
+	return ok
+}

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"golang.org/x/sync/errgroup"
 )
 
 // Outcome is what a comparison found.
@@ -86,12 +89,20 @@ func Compare(ctx context.Context, src, dst *remote.Puller, srcRef, dstRef name.R
 	return out, mismatch
 }
 
-// children HEADs every child of m in repo: an index whose children are gone
-// is an image nobody can pull.
+// children HEADs every child of m in repo, all at once: an index whose
+// children are gone is an image nobody can pull.
 func children(ctx context.Context, dst *remote.Puller, repo name.Repository, m *v1.IndexManifest) error {
-	var lack []string
+	var (
+		mu   sync.Mutex
+		lack []string
+	)
+	g, gctx := errgroup.WithContext(ctx)
 	for _, c := range m.Manifests {
-		if _, err := dst.Head(ctx, repo.Digest(c.Digest.String())); err != nil {
+		g.Go(func() error {
+			_, err := dst.Head(gctx, repo.Digest(c.Digest.String()))
+			if err == nil {
+				return nil
+			}
 			if !isNotFound(err) {
 				return fmt.Errorf("checking %s@%s: %w", repo, c.Digest, err)
 			}
@@ -99,9 +110,16 @@ func children(ctx context.Context, dst *remote.Puller, repo name.Repository, m *
 			if p == "" {
 				p = c.Digest.String()
 			}
+			mu.Lock()
 			lack = append(lack, p)
-		}
+			mu.Unlock()
+			return nil
+		})
 	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	slices.Sort(lack)
 	if len(lack) > 0 {
 		return fmt.Errorf("%s: %w: %s", repo, ErrPlatformMissing, strings.Join(lack, ", "))
 	}

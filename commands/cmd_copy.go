@@ -39,7 +39,7 @@ func newCopyCommand() *cli.Command {
 						return
 					}
 				}
-				send(ctx, tasks, copy.Task{Source: src, Destination: dst})
+				r.queue(ctx, tasks, copy.Task{Source: src, Destination: dst})
 			}
 			return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Context().Registry, dst.Context().Registry, false, one, c.App.Writer, c.App.ErrWriter)
 		},

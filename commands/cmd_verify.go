@@ -59,7 +59,7 @@ func verifyProducer(c *cli.Context, tls tlsPolicy) (producer, name.Registry, nam
 			return nil, name.Registry{}, name.Registry{}, err
 		}
 		return func(ctx context.Context, r *run, tasks chan<- copy.Task) {
-			send(ctx, tasks, copy.Task{Source: src, Destination: dst})
+			r.queue(ctx, tasks, copy.Task{Source: src, Destination: dst})
 		}, src.Context().Registry, dst.Context().Registry, nil
 	default:
 		src, err := parseRepository("source repository", a, tls.nameOptions(a)...)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/progress"
 	"github.com/crane-migrate/crane-migrate/report"
 	"github.com/crane-migrate/crane-migrate/retry"
 )
@@ -35,6 +36,7 @@ type run struct {
 	mu       sync.Mutex
 	excluded map[string]int // destination repository → tags left out by filters
 	sync     hubSync
+	display  *progress.Display
 }
 
 // execute wires sides, engine and producer together, then reports.
@@ -54,7 +56,10 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	if err := preflight(ctx, rt, cfg.tls, src, dst); err != nil {
 		return err
 	}
-	r := &run{cfg: cfg, log: log, src: src, dst: dst, check: check}
+	display := progress.New(stderr, progress.WithQuiet(cfg.quiet), progress.WithLogger(log))
+	defer display.Close()
+	log.Out = display.Writer() // log lines print above the bars, not through them
+	r := &run{cfg: cfg, log: log, src: src, dst: dst, check: check, display: display}
 	var wait copy.Option = copy.WithPullLimitWait(nil)
 	if cfg.onRateLimit == "wait" {
 		wait = copy.WithPullLimitWait(func(ctx context.Context) error { return waitForPulls(ctx, log, &quota, srcReg) })
@@ -72,8 +77,10 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 		copy.WithCheckOnly(check),
 		copy.WithResults(func(res report.Result) {
 			r.results.Add(res)
+			r.display.Done(repoOf(res.Destination), res, 0)
 			r.finished(abort, res)
 		}),
+		copy.WithStarted(func(t copy.Task) { r.display.Start(t.Destination.Context().String()) }),
 		copy.WithCredentialHints(
 			func() string { return src.keychain.Describe(srcReg.RegistryStr()) },
 			func() string { return dst.keychain.Describe(dstReg.RegistryStr()) }),
@@ -87,9 +94,12 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	tasks := make(chan copy.Task, cfg.jobs*2)
 	go func() {
 		defer close(tasks)
+		defer r.display.EnumerationDone()
 		produce(ctx, r, tasks)
 	}()
 	r.engine.Run(ctx, tasks)
+	r.display.Close()
+	log.Out = stderr
 
 	rep := r.results.Report()
 	switch {
@@ -233,6 +243,20 @@ func send(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
 	}
 }
 
+// queue counts a task for the progress display, then sends it.
+func (r *run) queue(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
+	r.display.Add(t.Destination.Context().String(), 1)
+	return send(ctx, tasks, t)
+}
+
+// repoOf is the repository of a destination reference string.
+func repoOf(ref string) string {
+	if t, err := name.NewTag(ref); err == nil {
+		return t.Context().String()
+	}
+	return ref
+}
+
 // repoTasks sends one task per tag of srcRepo that passes the filter.
 func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, tasks chan<- copy.Task) {
 	var have enumerate.Snapshot
@@ -274,7 +298,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 		}
 		selected[t.Digest] = true
 		r.sent(srcRepo, dstRepo)
-		if !send(ctx, tasks, task(t)) {
+		if !r.queue(ctx, tasks, task(t)) {
 			return
 		}
 	}
@@ -286,7 +310,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			continue
 		}
 		r.sent(srcRepo, dstRepo)
-		if !send(ctx, tasks, task(t)) {
+		if !r.queue(ctx, tasks, task(t)) {
 			return
 		}
 	}

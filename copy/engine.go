@@ -82,8 +82,10 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 				case e.limited.Load() && e.o.wait == nil:
 					e.o.sink(pending(t, ErrPullLimit.Error()))
 				case e.o.check:
+					e.begin(t)
 					e.o.sink(e.check(work, t))
 				default:
+					e.begin(t)
 					e.o.sink(e.oneWaiting(ctx, work, t))
 				}
 			}
@@ -103,6 +105,12 @@ func (e *Engine) oneWaiting(ctx, work context.Context, t Task) report.Result {
 		res = e.one(work, t)
 	}
 	return res
+}
+
+func (e *Engine) begin(t Task) {
+	if e.o.started != nil {
+		e.o.started(t)
+	}
 }
 
 // PullLimited reports whether the run stopped at the source's pull limit

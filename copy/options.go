@@ -26,6 +26,7 @@ type options struct {
 	wait      func(context.Context) error
 	abort     context.Context
 	noClobber bool
+	started   func(Task)
 	sink      func(report.Result)
 }
 
@@ -144,6 +145,15 @@ func WithAbort(ctx context.Context) Option {
 func WithNoClobber(on bool) Option {
 	return func(o *options) error {
 		o.noClobber = on
+		return nil
+	}
+}
+
+// WithStarted is told when a worker begins a task, for progress displays;
+// called from the worker goroutines. Default: nothing.
+func WithStarted(f func(Task)) Option {
+	return func(o *options) error {
+		o.started = f
 		return nil
 	}
 }

@@ -1,0 +1,50 @@
+package progress
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"runtime"
+	"testing"
+
+	"github.com/creack/pty"
+)
+
+func TestIsTerminal(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a Unix pseudo-terminal")
+	}
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatalf("opening a pseudo-terminal: %v", err)
+	}
+	// Cleanup, not defer: the parallel subtests run after this function returns.
+	t.Cleanup(func() { ptmx.Close(); tty.Close() })
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	term := func(v string) func(string) string { return func(string) string { return v } }
+	tests := []struct {
+		name   string
+		w      io.Writer
+		getenv func(string) string
+		want   bool
+	}{
+		{"a terminal", tty, term("xterm-256color"), true},
+		{"a terminal, TERM unset", tty, term(""), true},
+		{"a dumb terminal", tty, term("dumb"), false},
+		{"a pipe", w, term("xterm"), false},
+		{"a buffer", &bytes.Buffer{}, term("xterm"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := isTerminal(tt.w, tt.getenv); got != tt.want {
+				t.Errorf("isTerminal = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,154 @@
+package progress
+
+import (
+	"sort"
+	"time"
+
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// counts are the run's numbers at one instant. Done counts tasks that ended
+// with an outcome; a pending one (never started) is counted apart and does
+// not advance the bar.
+type counts struct {
+	Total, Done, Running int
+	// outcomes of the tasks that ended
+	Copied, Skipped, Failed, Planned, Verified, Conflict, Pending int
+
+	Bytes      int64
+	Enumerated bool
+}
+
+// repoCounts are one destination repository's tasks.
+type repoCounts struct {
+	Name                  string
+	Total, Ended, Running int
+	seq                   int // when it became active: lines keep their order
+}
+
+// tally is what a Display has been told; the Display's mutex guards it.
+type tally struct {
+	counts
+	version uint64 // bumped by every change, so a renderer can tell nothing happened
+	seq     int
+	repos   map[string]*repoCounts // repositories with tasks not yet ended
+	active  map[string]*repoCounts // those shown: started, and not all ended
+}
+
+func (t *tally) repo(name string) *repoCounts {
+	if t.repos == nil {
+		t.repos, t.active = map[string]*repoCounts{}, map[string]*repoCounts{}
+	}
+	r := t.repos[name]
+	if r == nil {
+		r = &repoCounts{Name: name}
+		t.repos[name] = r
+	}
+	return r
+}
+
+func (t *tally) add(name string, n int) {
+	if n <= 0 {
+		return
+	}
+	t.Total += n
+	t.repo(name).Total += n
+	t.version++
+}
+
+func (t *tally) enumerationDone() {
+	t.Enumerated = true
+	t.version++
+}
+
+func (t *tally) start(name string) {
+	r := t.repo(name)
+	r.Running++
+	t.Running++
+	if t.active[name] == nil {
+		t.seq++
+		r.seq = t.seq
+		t.active[name] = r
+	}
+	t.version++
+}
+
+func (t *tally) end(name string, res report.Result, bytes int64) {
+	r := t.repo(name)
+	if r.Running > 0 { // a Done without its Start must not drive the count negative
+		r.Running--
+		t.Running--
+	}
+	r.Ended++
+	switch res.Status {
+	case report.StatusCopied:
+		t.Copied++
+	case report.StatusSkipped:
+		t.Skipped++
+	case report.StatusFailed:
+		t.Failed++
+	case report.StatusPlanned:
+		t.Planned++
+	case report.StatusVerified:
+		t.Verified++
+	case report.StatusConflict:
+		t.Conflict++
+	case report.StatusPending:
+		t.Pending++
+	}
+	if res.Status != report.StatusPending {
+		t.Done++
+	}
+	if bytes > 0 {
+		t.Bytes += bytes
+	}
+	// Its last task ended: the line goes. Should more of its tags be
+	// enumerated later, the next Start brings it back.
+	if r.Running == 0 && r.Ended >= r.Total {
+		delete(t.active, name)
+		delete(t.repos, name)
+	}
+	t.version++
+}
+
+// view is a copy of a tally at one instant, which renderers read without
+// holding the Display's lock.
+type view struct {
+	counts
+	version uint64
+	elapsed time.Duration
+	repos   []repoCounts   // in flight, in the order they started
+	index   map[string]int // name → position in repos
+	closed  bool
+}
+
+func (t *tally) view(elapsed time.Duration) view {
+	v := view{counts: t.counts, version: t.version, elapsed: elapsed}
+	if len(t.active) == 0 {
+		return v
+	}
+	v.repos = make([]repoCounts, 0, len(t.active))
+	for _, r := range t.active {
+		v.repos = append(v.repos, *r)
+	}
+	sort.Slice(v.repos, func(i, j int) bool { return v.repos[i].seq < v.repos[j].seq })
+	v.index = make(map[string]int, len(v.repos))
+	for i, r := range v.repos {
+		v.index[r.Name] = i
+	}
+	return v
+}
+
+// repo returns the counts of an in-flight repository.
+func (v *view) repo(name string) (repoCounts, bool) {
+	i, ok := v.index[name]
+	if !ok {
+		return repoCounts{}, false
+	}
+	return v.repos[i], true
+}
+
+// complete says every enumerated task ended with an outcome.
+func (v *view) complete() bool {
+	return v.Enumerated && v.Done >= v.Total && v.Pending == 0
+}

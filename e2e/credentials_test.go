@@ -8,8 +8,9 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/authn"
-
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
 )
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
@@ -45,9 +46,9 @@ fi
 
 func TestCredentialsFromConfigAndHelper(t *testing.T) {
 	t.Parallel()
-	src := startRegistry(t, withHtpasswd(map[string]string{"alice": "alice-pw"}))
-	dst := startRegistry(t, withHtpasswd(map[string]string{"bob": "bob-pw"}))
-	seedImage(t, src.Host()+"/oldorg/app:v1", withAuth(&authn.Basic{Username: "alice", Password: "alice-pw"}))
+	src := harness.MustStartRegistry(t, harness.WithHtpasswd(map[string]string{"alice": "alice-pw"}))
+	dst := harness.MustStartRegistry(t, harness.WithHtpasswd(map[string]string{"bob": "bob-pw"}))
+	seedImage(t, src.Host()+"/oldorg/app:v1", harness.WithAuth(&authn.Basic{Username: "alice", Password: "alice-pw"}))
 
 	// No credentials: the source answers 401, and the error says which were used.
 	anon := cli(t, dockerConfig(t, `{}`, nil), "repo", src.Host()+"/oldorg/app", dst.Host()+"/neworg/app").expect(t, 1)
@@ -71,7 +72,7 @@ func TestCredentialsFromConfigAndHelper(t *testing.T) {
 
 func TestFailingCredentialHelperIsAnError(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	seedImage(t, src.Host()+"/oldorg/app:v1")
 	env := dockerConfig(t, `{"credsStore":"broken"}`, map[string]string{"broken": "#!/bin/sh\necho 'keychain is locked' >&2\nexit 1\n"})
 	r := cli(t, env, "copy", src.Host()+"/oldorg/app:v1", dst.Host()+"/neworg/app:v1")
@@ -88,10 +89,10 @@ func TestFailingCredentialHelperIsAnError(t *testing.T) {
 // CRANE_MIGRATE_SRC_*/DST_* variables supply one each.
 func TestDifferentAccountsForSourceAndDestination(t *testing.T) {
 	t.Parallel()
-	src := startRegistry(t, withHtpasswd(map[string]string{"alice": "alice-pw"}))
-	dst := startRegistry(t, withHtpasswd(map[string]string{"bob": "bob-pw"}))
+	src := harness.MustStartRegistry(t, harness.WithHtpasswd(map[string]string{"alice": "alice-pw"}))
+	dst := harness.MustStartRegistry(t, harness.WithHtpasswd(map[string]string{"bob": "bob-pw"}))
 	seedIndex(t, src.Host()+"/oldorg/app:multi", types.OCIImageIndex,
-		withAuth(&authn.Basic{Username: "alice", Password: "alice-pw"}))
+		harness.WithAuth(&authn.Basic{Username: "alice", Password: "alice-pw"}))
 	env := append(dockerConfig(t, `{}`, nil),
 		"CRANE_MIGRATE_SRC_USERNAME=alice", "CRANE_MIGRATE_SRC_PASSWORD=alice-pw",
 		"CRANE_MIGRATE_DST_USERNAME=bob", "CRANE_MIGRATE_DST_PASSWORD=bob-pw")

@@ -9,12 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
@@ -41,8 +43,8 @@ type pullLimit struct {
 	refused    int
 }
 
-func (l *pullLimit) fault(r *http.Request, _ int) *fault {
-	if classify(r) != manifestGet {
+func (l *pullLimit) fault(r *http.Request) *harness.Fault {
+	if kind, _ := harness.Classify(r); kind != harness.ManifestGet {
 		return nil
 	}
 	l.mu.Lock()
@@ -60,8 +62,8 @@ func (l *pullLimit) fault(r *http.Request, _ int) *fault {
 		h.Set("Retry-After", fmt.Sprint(int(l.retryAfter.Seconds())))
 		l.refillAt = time.Now().Add(l.retryAfter)
 	}
-	return &fault{status: http.StatusTooManyRequests, header: h,
-		body: `{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}`}
+	return &harness.Fault{Status: http.StatusTooManyRequests, Header: h,
+		Body: []byte(`{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}`)}
 }
 
 func (l *pullLimit) reset() {
@@ -74,24 +76,26 @@ func (l *pullLimit) reset() {
 // answer 503 or break mid-body; the migration still finishes, every tag verified.
 func TestFaultsOrgMigrationFinishes(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	n := seedOrg(t, src.Host(), 3, 4)
 	var injected sync.Map
-	flaky := func(side string) func(*http.Request, int) *fault {
-		return func(r *http.Request, i int) *fault {
-			switch {
+	flaky := func(side string) func(*http.Request) *harness.Fault {
+		var requests atomic.Int64 // this side's, in order of arrival
+		return func(r *http.Request) *harness.Fault {
+			i := requests.Add(1) - 1
+			switch kind, _ := harness.Classify(r); {
 			case i%25 == 7:
 				injected.Store(fmt.Sprint(side, i), "503")
-				return &fault{status: http.StatusServiceUnavailable, body: "upstream unavailable"}
-			case i%25 == 19 && r.Method == http.MethodGet && classify(r) != otherRequest:
+				return &harness.Fault{Status: http.StatusServiceUnavailable, Body: []byte("upstream unavailable")}
+			case i%25 == 19 && r.Method == http.MethodGet && kind != harness.Ping && kind != harness.Other:
 				injected.Store(fmt.Sprint(side, i), "cut")
-				return &fault{cutAfter: 10}
+				return &harness.Fault{CutAfter: 10}
 			}
 			return nil
 		}
 	}
-	srcProxy := newProxy(t, src.URL(), withFault(flaky("src")))
-	dstProxy := newProxy(t, dst.URL(), withFault(flaky("dst")))
+	srcProxy := harness.MustNewProxy(t, src.URL(), harness.WithFault(flaky("src")))
+	dstProxy := harness.MustNewProxy(t, dst.URL(), harness.WithFault(flaky("dst")))
 	r := cli(t, nil, "org", srcProxy.Host()+"/oldorg", dstProxy.Host()+"/neworg", "--jobs", "4").expect(t, 0)
 	if s := r.report.Summary; s.Copied != n || s.Verified != n {
 		t.Fatalf("summary %+v, want %d copied and verified", s, n)
@@ -110,12 +114,12 @@ func TestFaultsOrgMigrationFinishes(t *testing.T) {
 // what is left.
 func TestPullLimitStopsThenRerunFinishes(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	for i := range 6 {
 		seedImage(t, fmt.Sprintf("%s/oldorg/app:v%d", src.Host(), i))
 	}
 	limit := &pullLimit{budget: 3, left: 3}
-	srcProxy := newProxy(t, src.URL(), withFault(limit.fault))
+	srcProxy := harness.MustNewProxy(t, src.URL(), harness.WithFault(limit.fault))
 	args := []string{"repo", srcProxy.Host() + "/oldorg/app", dst.Host() + "/neworg/app", "--jobs", "1"}
 	r := cli(t, nil, args...).expect(t, 3)
 	if s := r.report.Summary; s.Copied != 3 || s.Pending != 3 || s.Failed != 0 {
@@ -131,7 +135,7 @@ func TestPullLimitStopsThenRerunFinishes(t *testing.T) {
 	if s := again.report.Summary; s.Copied != 3 || s.Skipped != 3 {
 		t.Fatalf("re-run summary %+v, want 3 copied, 3 skipped", s)
 	}
-	if got := srcProxy.Counts()[manifestGet]; got != 3 {
+	if got := srcProxy.Counts()[harness.ManifestGet]; got != 3 {
 		t.Errorf("re-run source manifest GETs = %d, want 3 (only the tags left)", got)
 	}
 }
@@ -139,12 +143,12 @@ func TestPullLimitStopsThenRerunFinishes(t *testing.T) {
 // TestOnRateLimitWait waits out the limit (Retry-After) and finishes.
 func TestOnRateLimitWait(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	for i := range 4 {
 		seedImage(t, fmt.Sprintf("%s/oldorg/app:v%d", src.Host(), i))
 	}
 	limit := &pullLimit{budget: 2, left: 2, retryAfter: time.Second}
-	srcProxy := newProxy(t, src.URL(), withFault(limit.fault))
+	srcProxy := harness.MustNewProxy(t, src.URL(), harness.WithFault(limit.fault))
 	r := cli(t, nil, "repo", srcProxy.Host()+"/oldorg/app", dst.Host()+"/neworg/app", "--jobs", "1", "--on-rate-limit", "wait").expect(t, 0)
 	if s := r.report.Summary; s.Copied != 4 || s.Verified != 4 {
 		t.Fatalf("summary %+v, want 4 copied", s)
@@ -201,9 +205,9 @@ func waitCopied(t *testing.T, copied <-chan struct{}) {
 // report, exits 130; the re-run completes the job.
 func TestInterruptThenRerun(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	n := seedOrg(t, src.Host(), 2, 5)
-	slow := newProxy(t, src.URL(), withDelay(30*time.Millisecond))
+	slow := harness.MustNewProxy(t, src.URL(), harness.WithDelay(30*time.Millisecond))
 	args := []string{"org", slow.Host() + "/oldorg", dst.Host() + "/neworg", "--jobs", "2"}
 	cmd, _, copied, rep := start(t, args...)
 	waitCopied(t, copied)
@@ -229,9 +233,9 @@ func TestInterruptThenRerun(t *testing.T) {
 // at the destination verifies — and the re-run finishes the job.
 func TestKillThenRerun(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	seedOrg(t, src.Host(), 2, 5)
-	slow := newProxy(t, src.URL(), withDelay(30*time.Millisecond))
+	slow := harness.MustNewProxy(t, src.URL(), harness.WithDelay(30*time.Millisecond))
 	args := []string{"org", slow.Host() + "/oldorg", dst.Host() + "/neworg", "--jobs", "3"}
 	cmd, _, copied, _ := start(t, args...)
 	waitCopied(t, copied)
@@ -263,9 +267,9 @@ func TestKillThenRerun(t *testing.T) {
 // completes the job.
 func TestSecondInterruptAborts(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	seedOrg(t, src.Host(), 2, 4)
-	slow := newProxy(t, src.URL(), withDelay(100*time.Millisecond))
+	slow := harness.MustNewProxy(t, src.URL(), harness.WithDelay(100*time.Millisecond))
 	args := []string{"org", slow.Host() + "/oldorg", dst.Host() + "/neworg", "--jobs", "3"}
 	cmd, _, copied, rep := start(t, args...)
 	waitCopied(t, copied)

@@ -20,6 +20,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
 )
 
 // largeLayer is the layer size of the memory check: 256 MiB, as the issue
@@ -82,7 +84,7 @@ func peakRSS(pid int, done <-chan struct{}) int64 {
 
 func TestLargeLayerStreamsWithFlatMemory(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	img, err := mutate.AppendLayers(empty.Image, newStreamLayer(t, largeLayer))
 	if err != nil {
 		t.Fatal(err)

@@ -2,15 +2,22 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
+	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
@@ -50,7 +57,7 @@ func cli(t *testing.T, env []string, args ...string) run {
 	home := t.TempDir()
 	rep := filepath.Join(home, "report.json")
 	withReport := args
-	if len(args) > 0 && args[0] != "demo" {
+	if len(args) > 0 && strings.Contains(" copy repo org verify ", " "+args[0]+" ") {
 		withReport = append(append([]string{}, args...), "--report", rep)
 	}
 	cmd := exec.Command(binary, withReport...)
@@ -115,4 +122,45 @@ func readReport(t *testing.T, path string) report.Report {
 		t.Fatal(err)
 	}
 	return r
+}
+
+var (
+	ctx   = context.Background()
+	amd64 = v1.Platform{OS: "linux", Architecture: "amd64"}
+	arm64 = v1.Platform{OS: "linux", Architecture: "arm64", Variant: "v8"}
+)
+
+// seedImage pushes a small random linux/amd64 image to ref.
+func seedImage(t *testing.T, ref string, opts ...harness.SeedOption) v1.Hash {
+	t.Helper()
+	d, err := harness.SeedImage(ctx, ref, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// seedIndex pushes an index (OCI or Docker manifest list) of images for
+// linux/amd64 and linux/arm64/v8; an OCI index also gets BuildKit's
+// attestation manifest (unknown/unknown), which is never a platform.
+func seedIndex(t *testing.T, ref string, mt types.MediaType, opts ...harness.SeedOption) v1.Hash {
+	t.Helper()
+	if mt == types.OCIImageIndex {
+		opts = append(opts, harness.WithAttestation())
+	}
+	d, err := harness.SeedIndex(ctx, ref, []v1.Platform{amd64, arm64}, mt, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// startHub serves the fake Docker Hub API for reg's content until t ends,
+// and returns it with its URL.
+func startHub(t *testing.T, reg *harness.Registry, opts ...hubfake.Option) (*hubfake.Server, string) {
+	t.Helper()
+	fake := hubfake.New(reg.URL(), opts...)
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	return fake, srv.URL
 }

@@ -11,12 +11,14 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
+	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
 func TestCopyOneTag(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	want := seedImage(t, src.Host()+"/oldorg/myapp:1.2.3")
 	r := cli(t, nil, "copy", src.Host()+"/oldorg/myapp:1.2.3", dst.Host()+"/neworg/myapp:1.2.3").expect(t, 0)
 	res := r.result(t, "neworg/myapp:1.2.3")
@@ -30,7 +32,7 @@ func TestCopyOneTag(t *testing.T) {
 
 func TestCopyDigestToTag(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	d := seedImage(t, src.Host()+"/oldorg/myapp:moving")
 	r := cli(t, nil, "copy", fmt.Sprintf("%s/oldorg/myapp@%s", src.Host(), d), dst.Host()+"/neworg/myapp:pinned").expect(t, 0)
 	if res := r.result(t, "myapp:pinned"); res.DestinationDigest != d.String() || !res.Verified {
@@ -45,42 +47,44 @@ func TestCopyDigestToTag(t *testing.T) {
 // source manifest.
 func TestRepoWithManyTagsThroughHubAPI(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
-	srcProxy := newProxy(t, src.URL())
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
+	srcProxy := harness.MustNewProxy(t, src.URL())
 	base := seedImage(t, src.Host()+"/oldorg/big:t000")
 	const n = 130
 	for i := 1; i < n; i++ {
 		ref := fmt.Sprintf("%s/oldorg/big:t%03d", src.Host(), i)
 		if i%10 == 0 { // every tenth tag shares t000's digest
-			tagRef(t, src.Host()+"/oldorg/big:t000", ref)
+			if err := harness.Tag(ctx, src.Host()+"/oldorg/big:t000", ref); err != nil {
+				t.Fatal(err)
+			}
 			continue
 		}
 		seedImage(t, ref)
 	}
-	fake := newFakeHub(t, src.Host(), nil)
+	fake, hubURL := startHub(t, src)
 
 	srcRepo := srcProxy.Host() + "/oldorg/big"
-	r := cli(t, nil, "repo", srcRepo, dst.Host()+"/neworg/big", "--src-hub-api", fake.URL(), "--jobs", "8").expect(t, 0)
+	r := cli(t, nil, "repo", srcRepo, dst.Host()+"/neworg/big", "--src-hub-api", hubURL, "--jobs", "8").expect(t, 0)
 	if s := r.report.Summary; s.Copied != n || s.Verified != n || s.Failed != 0 {
 		t.Fatalf("summary %+v, want %d copied and verified", s, n)
 	}
-	if got := fake.Counts(); got["tags"] < 2 {
-		t.Errorf("hub tag pages requested = %d, want >= 2 (130 tags, 100 a page)", got["tags"])
+	if got := fake.Counts(); got[hubfake.RouteTags] < 2 {
+		t.Errorf("hub tag pages requested = %d, want >= 2 (130 tags, 100 a page)", got[hubfake.RouteTags])
 	}
 	if d := r.result(t, "big:t010").SourceDigest; d != base.String() {
 		t.Errorf("t010 digest %s, want t000's %s", d, base)
 	}
 	// Unique manifests: 130 tags, 13 of them sharing one digest → 118.
-	if got := srcProxy.Counts()[manifestGet]; got != n-12 {
+	if got := srcProxy.Counts()[harness.ManifestGet]; got != n-12 {
 		t.Errorf("source manifest GETs = %d, want %d (one per unique manifest)", got, n-12)
 	}
 
 	srcProxy.Reset()
-	again := cli(t, nil, "repo", srcRepo, dst.Host()+"/neworg/big", "--src-hub-api", fake.URL()).expect(t, 0)
+	again := cli(t, nil, "repo", srcRepo, dst.Host()+"/neworg/big", "--src-hub-api", hubURL).expect(t, 0)
 	if s := again.report.Summary; s.Skipped != n || s.Copied != 0 {
 		t.Fatalf("re-run summary %+v, want all %d skipped", s, n)
 	}
-	if got := srcProxy.Counts()[manifestGet]; got != 0 {
+	if got := srcProxy.Counts()[harness.ManifestGet]; got != 0 {
 		t.Errorf("re-run source manifest GETs = %d, want 0", got)
 	}
 }
@@ -89,8 +93,8 @@ func TestRepoWithManyTagsThroughHubAPI(t *testing.T) {
 // an OCI index and a Docker manifest list kept byte for byte.
 func TestOrgThroughRegistryAPI(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
-	srcProxy := newProxy(t, src.URL())
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
+	srcProxy := harness.MustNewProxy(t, src.URL())
 	oci := seedIndex(t, src.Host()+"/oldorg/web:oci", types.OCIImageIndex)
 	list := seedIndex(t, src.Host()+"/oldorg/web:docker", types.DockerManifestList)
 	seedImage(t, src.Host()+"/oldorg/api:v1")
@@ -117,7 +121,7 @@ func TestOrgThroughRegistryAPI(t *testing.T) {
 	if s := again.report.Summary; s.Skipped != 4 {
 		t.Fatalf("re-run summary %+v, want 4 skipped", s)
 	}
-	if got := srcProxy.Counts()[manifestGet]; got != 0 {
+	if got := srcProxy.Counts()[harness.ManifestGet]; got != 0 {
 		t.Errorf("re-run source manifest GETs = %d, want 0", got)
 	}
 	cli(t, nil, "verify", "--org", src.Host()+"/oldorg", dst.Host()+"/neworg").expect(t, 0)
@@ -127,23 +131,23 @@ func TestOrgThroughRegistryAPI(t *testing.T) {
 // and with --repos-file takes only those listed.
 func TestOrgThroughHubAPIWithReposFile(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	for _, ref := range []string{"web:1", "api:1", "api:2", "worker:1"} {
 		seedImage(t, src.Host()+"/oldorg/"+ref)
 	}
-	fake := newFakeHub(t, src.Host(), nil)
+	_, hubURL := startHub(t, src)
 
-	all := cli(t, nil, "org", src.Host()+"/oldorg", dst.Host()+"/neworg", "--src-hub-api", fake.URL()).expect(t, 0)
+	all := cli(t, nil, "org", src.Host()+"/oldorg", dst.Host()+"/neworg", "--src-hub-api", hubURL).expect(t, 0)
 	if all.report.Summary.Copied != 4 {
 		t.Fatalf("summary %+v, want 4 copied", all.report.Summary)
 	}
 
-	dst2 := startRegistry(t)
+	dst2 := harness.MustStartRegistry(t)
 	file := filepath.Join(t.TempDir(), "repos.txt")
 	if err := os.WriteFile(file, []byte("# the two we keep\r\nweb\r\n\r\noldorg/api\r\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	some := cli(t, nil, "org", src.Host()+"/oldorg", dst2.Host()+"/neworg", "--src-hub-api", fake.URL(), "--repos-file", file).expect(t, 0)
+	some := cli(t, nil, "org", src.Host()+"/oldorg", dst2.Host()+"/neworg", "--src-hub-api", hubURL, "--repos-file", file).expect(t, 0)
 	want := map[string]report.Status{"web:1": "copied", "api:1": "copied", "api:2": "copied"}
 	if d := cmp.Diff(want, some.statuses()); d != "" {
 		t.Fatalf("statuses (-want +got):\n%s", d)
@@ -152,7 +156,7 @@ func TestOrgThroughHubAPIWithReposFile(t *testing.T) {
 
 func TestIncludeExclude(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	for _, tag := range []string{"v1.0", "v1.1", "v1.1-rc1", "v2.0", "latest"} {
 		seedImage(t, src.Host()+"/oldorg/app:"+tag)
 	}
@@ -166,8 +170,8 @@ func TestIncludeExclude(t *testing.T) {
 
 func TestDryRunTouchesNothing(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
-	dstProxy := newProxy(t, dst.URL())
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
+	dstProxy := harness.MustNewProxy(t, dst.URL())
 	seedImage(t, src.Host()+"/oldorg/app:v1")
 	seedIndex(t, src.Host()+"/oldorg/app:multi", types.OCIImageIndex)
 	r := cli(t, nil, "repo", src.Host()+"/oldorg/app", dstProxy.Host()+"/neworg/app", "--dry-run").expect(t, 0)
@@ -188,7 +192,7 @@ func TestDryRunTouchesNothing(t *testing.T) {
 
 func TestVerifyCatchesTamperedTagAndMissingPlatform(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	seedImage(t, src.Host()+"/oldorg/app:v1")
 	want := seedIndex(t, src.Host()+"/oldorg/app:multi", types.OCIImageIndex)
 	cli(t, nil, "repo", src.Host()+"/oldorg/app", dst.Host()+"/neworg/app").expect(t, 0)
@@ -196,7 +200,10 @@ func TestVerifyCatchesTamperedTagAndMissingPlatform(t *testing.T) {
 
 	tampered := seedImage(t, dst.Host()+"/neworg/app:v1")
 	// An index with one platform fewer, under the same tag.
-	short := seedPlatforms(t, dst.Host()+"/neworg/app:multi", types.DockerManifestList, []v1.Platform{amd64})
+	short, err := harness.SeedIndex(ctx, dst.Host()+"/neworg/app:multi", []v1.Platform{amd64}, types.DockerManifestList)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := cli(t, nil, "verify", src.Host()+"/oldorg/app", dst.Host()+"/neworg/app").expect(t, 1)
 	v1res := r.result(t, "app:v1")
 	if v1res.Status != report.StatusFailed || !strings.Contains(v1res.Error, tampered.String()) || !strings.Contains(v1res.Error, "app:v1") {
@@ -213,7 +220,7 @@ func TestVerifyCatchesTamperedTagAndMissingPlatform(t *testing.T) {
 
 func TestFailedTagDoesNotStopOthers(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	seedImage(t, src.Host()+"/oldorg/app:good")
 	// A repos file naming a repository that does not exist, next to one that does.
 	file := filepath.Join(t.TempDir(), "repos.txt")

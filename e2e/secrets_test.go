@@ -9,6 +9,9 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
+	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
 )
 
 // TestNoSecretInAnyOutput runs whole migrations at debug level with known
@@ -17,12 +20,11 @@ import (
 func TestNoSecretInAnyOutput(t *testing.T) {
 	t.Parallel()
 	const srcPW, dstPW, helperPW = "s3cr3t-src-Pw9", "s3cr3t-dst-Pw8", "s3cr3t-helper-Pw7"
-	src := startRegistry(t, withHtpasswd(map[string]string{"alice": srcPW}))
-	dst := startRegistry(t, withHtpasswd(map[string]string{"bob": dstPW, "carol": helperPW}))
-	seedIndex(t, src.Host()+"/oldorg/app:multi", types.OCIImageIndex, withAuth(&authn.Basic{Username: "alice", Password: srcPW}))
-	seedImage(t, src.Host()+"/oldorg/web:v1", withAuth(&authn.Basic{Username: "alice", Password: srcPW}))
-	hub := newFakeHub(t, src.Host(), &authn.Basic{Username: "alice", Password: srcPW})
-	hub.addAccount("alice", srcPW)
+	src := harness.MustStartRegistry(t, harness.WithHtpasswd(map[string]string{"alice": srcPW}))
+	dst := harness.MustStartRegistry(t, harness.WithHtpasswd(map[string]string{"bob": dstPW, "carol": helperPW}))
+	seedIndex(t, src.Host()+"/oldorg/app:multi", types.OCIImageIndex, harness.WithAuth(&authn.Basic{Username: "alice", Password: srcPW}))
+	seedImage(t, src.Host()+"/oldorg/web:v1", harness.WithAuth(&authn.Basic{Username: "alice", Password: srcPW}))
+	hub, hubURL := startHub(t, src, hubfake.WithRegistryAuth("alice", srcPW), hubfake.WithAccount("alice", srcPW))
 
 	var outputs []string
 	collect := func(r run) {
@@ -32,18 +34,18 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	over := []string{"CRANE_MIGRATE_SRC_USERNAME=alice", "CRANE_MIGRATE_SRC_PASSWORD=" + srcPW,
 		"CRANE_MIGRATE_DST_USERNAME=bob", "CRANE_MIGRATE_DST_PASSWORD=" + dstPW}
 	collect(cli(t, append(dockerConfig(t, `{}`, nil), over...), "org", src.Host()+"/oldorg", dst.Host()+"/neworg",
-		"--src-hub-api", hub.URL(), "-v", "--log-format", "json").expect(t, 0))
+		"--src-hub-api", hubURL, "-v", "--log-format", "json").expect(t, 0))
 	// Wrong destination password: the failure messages and hints, at debug level.
 	wrong := append(dockerConfig(t, `{}`, nil), "CRANE_MIGRATE_SRC_USERNAME=alice", "CRANE_MIGRATE_SRC_PASSWORD="+srcPW,
 		"CRANE_MIGRATE_DST_USERNAME=bob", "CRANE_MIGRATE_DST_PASSWORD=wrong-"+dstPW)
-	collect(cli(t, wrong, "org", src.Host()+"/oldorg", dst.Host()+"/neworg2", "--src-hub-api", hub.URL(), "-v").expect(t, 1))
+	collect(cli(t, wrong, "org", src.Host()+"/oldorg", dst.Host()+"/neworg2", "--src-hub-api", hubURL, "-v").expect(t, 1))
 	// A credential helper's secret.
 	helperEnv := dockerConfig(t, `{"auths":{"`+src.Host()+`":{"auth":"`+b64("alice:"+srcPW)+`"}},"credsStore":"e2e"}`,
 		map[string]string{"e2e": helper(dst.Host(), "carol", helperPW)})
 	collect(cli(t, helperEnv, "repo", src.Host()+"/oldorg/web", dst.Host()+"/neworg3/web", "-v").expect(t, 0))
 
-	secrets := append([]string{srcPW, dstPW, helperPW, b64("alice:" + srcPW)}, hub.issued()...)
-	if len(hub.issued()) == 0 {
+	secrets := append([]string{srcPW, dstPW, helperPW, b64("alice:" + srcPW)}, hub.IssuedTokens()...)
+	if len(hub.IssuedTokens()) == 0 {
 		t.Fatal("no Hub token was issued: the Hub login path was not exercised")
 	}
 	for _, out := range outputs {
@@ -61,7 +63,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 // TestBadInputAtRunTime: inputs that parse but name nothing usable.
 func TestBadInputAtRunTime(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t), startRegistry(t)
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
 	seedImage(t, src.Host()+"/oldorg/app:v1")
 	html := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")

@@ -3,14 +3,16 @@ package e2e
 import (
 	"strings"
 	"testing"
+
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
 )
 
 // TestTLSVerifiedUnlessNamedInsecure: a registry with a self-signed
 // certificate is refused; naming it with --insecure-registry allows it.
 func TestTLSVerifiedUnlessNamedInsecure(t *testing.T) {
 	t.Parallel()
-	src, dst := startRegistry(t, withTLS()), startRegistry(t)
-	seedImage(t, src.Host()+"/oldorg/app:v1")
+	src, dst := harness.MustStartRegistry(t, harness.WithTLS()), harness.MustStartRegistry(t)
+	seedImage(t, src.Host()+"/oldorg/app:v1", harness.WithTransport(src.Transport()))
 	args := []string{"copy", src.Host() + "/oldorg/app:v1", dst.Host() + "/neworg/app:v1"}
 	r := cli(t, nil, args...)
 	if r.code == 0 {

@@ -48,10 +48,18 @@ const htpasswdTemplate = `auth:
     path: %q
 `
 
-// writeConfig writes config.yml (and htpasswd when there are users) into dir
-// for a registry listening on addr and answering with id, and returns the config's path.
-func writeConfig(dir, addr, id string, users map[string]string) (string, error) {
+// writeConfig writes config.yml (and htpasswd when there are users, the
+// certificate and key when cert is set) into dir for a registry listening on
+// addr and answering with id, and returns the config's path.
+func writeConfig(dir, addr, id string, users map[string]string, cert *selfSigned) (string, error) {
 	cfg := fmt.Sprintf(configTemplate, filepath.Join(dir, "data"), addr, randomHex(), id)
+	if cert != nil {
+		tls, err := cert.write(dir)
+		if err != nil {
+			return "", err
+		}
+		cfg += tls
+	}
 	if len(users) > 0 {
 		path := filepath.Join(dir, "htpasswd")
 		if err := writeHtpasswd(path, users); err != nil {

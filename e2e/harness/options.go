@@ -21,6 +21,7 @@ type Option func(*options) error
 type options struct {
 	binary       string
 	users        map[string]string
+	tls          bool
 	logs         io.Writer
 	startTimeout time.Duration
 }
@@ -49,6 +50,16 @@ func WithHtpasswd(users map[string]string) Option {
 			}
 			o.users[u] = p
 		}
+		return nil
+	}
+}
+
+// WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1, made
+// afresh for each registry: clients must trust it through Registry.Transport
+// or, like crane-migrate, be told the registry is insecure. Default: plain HTTP.
+func WithTLS() Option {
+	return func(o *options) error {
+		o.tls = true
 		return nil
 	}
 }

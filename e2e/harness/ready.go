@@ -12,9 +12,9 @@ import (
 const probeInterval = 20 * time.Millisecond
 
 // waitReady polls GET /v2/ until our registry answers 200 or 401, the process
-// exits, or ctx ends.
+// exits, or ctx ends. With TLS it trusts the registry's own certificate only.
 func (r *Registry) waitReady(ctx context.Context) error {
-	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true, TLSClientConfig: r.clientTLS()}}
 	tick := time.NewTicker(probeInterval)
 	defer tick.Stop()
 	for {

@@ -2,14 +2,18 @@ package harness
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // maxStartAttempts bounds the retries when another process takes the port
@@ -25,6 +29,9 @@ type Registry struct {
 	out    *tail
 	exited chan struct{} // closed once cmd.Wait returns
 	err    error         // cmd.Wait's error, set before exited is closed
+	cert   *selfSigned   // with WithTLS; nil for plain HTTP
+
+	transport *http.Transport // shared by Transport's callers
 
 	closeOnce sync.Once
 	closeErr  error
@@ -80,7 +87,13 @@ func spawn(bin, dir string, o *options) (*Registry, error) {
 		return nil, err
 	}
 	r := &Registry{host: addr, id: randomHex(), dir: dir, out: &tail{}, exited: make(chan struct{})}
-	cfg, err := writeConfig(dir, addr, r.id, o.users)
+	if o.tls {
+		if r.cert, err = newSelfSigned(); err != nil {
+			return nil, err
+		}
+	}
+	r.transport = clientTransport(r.clientTLS())
+	cfg, err := writeConfig(dir, addr, r.id, o.users, r.cert)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +113,23 @@ func spawn(bin, dir string, o *options) (*Registry, error) {
 }
 
 // Host is the registry's address, "127.0.0.1:PORT", ready to prefix a
-// repository in a reference: go-containerregistry speaks plain HTTP to it.
+// repository in a reference: go-containerregistry tries HTTPS on a loopback
+// address first and falls back to plain HTTP, so the same reference serves
+// both kinds of registry.
 func (r *Registry) Host() string { return r.host }
 
-// URL is "http://127.0.0.1:PORT".
-func (r *Registry) URL() string { return "http://" + r.host }
+// URL is "http://127.0.0.1:PORT", or "https://127.0.0.1:PORT" with WithTLS.
+func (r *Registry) URL() string {
+	if r.cert != nil {
+		return "https://" + r.host
+	}
+	return "http://" + r.host
+}
+
+// Transport is remote.DefaultTransport's settings for clients of this
+// registry, trusting its certificate (and no other) when it serves HTTPS:
+// seed a WithTLS registry with WithTransport(r.Transport()).
+func (r *Registry) Transport() http.RoundTripper { return r.transport }
 
 // PID is the registry process's id, for benchmarks that watch its resources.
 func (r *Registry) PID() int { return r.cmd.Process.Pid }
@@ -121,11 +146,24 @@ func (r *Registry) Close() error {
 			killGroup(r.cmd)
 		}
 		<-r.exited
+		r.transport.CloseIdleConnections()
 		if err := os.RemoveAll(r.dir); err != nil {
 			r.closeErr = fmt.Errorf("removing registry storage: %w", err)
 		}
 	})
 	return r.closeErr
+}
+
+// clientTransport is a copy of go-containerregistry's default transport (or
+// net/http's, if a program replaced that) with tlsConfig.
+func clientTransport(tlsConfig *tls.Config) *http.Transport {
+	base, ok := remote.DefaultTransport.(*http.Transport)
+	if !ok {
+		base = http.DefaultTransport.(*http.Transport)
+	}
+	t := base.Clone()
+	t.TLSClientConfig = tlsConfig
+	return t
 }
 
 // freeAddr asks the kernel for a free port. Another process may take it

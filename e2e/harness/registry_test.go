@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"net/http"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 func TestRegistryCloseLeavesNothing(t *testing.T) {
@@ -61,6 +65,60 @@ func TestHtpasswd(t *testing.T) {
 				t.Errorf("GET /v2/ as %q = %d, want %d", tt.user, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTLS serves HTTPS with a certificate that only Transport trusts, with
+// and without htpasswd (the two add to different parts of the configuration).
+func TestTLS(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	alice := &authn.Basic{Username: "alice", Password: "alice-pw"}
+	tests := []struct {
+		name      string
+		opts      []Option
+		seed      []SeedOption
+		anonymous int // status of an anonymous GET /v2/
+	}{
+		{"tls", []Option{WithTLS()}, nil, http.StatusOK},
+		{"tls and htpasswd", []Option{WithTLS(), WithHtpasswd(map[string]string{"alice": "alice-pw"})}, []SeedOption{WithAuth(alice)}, http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := MustStartRegistry(t, tt.opts...)
+			if want := "https://" + r.Host(); r.URL() != want {
+				t.Errorf("URL() = %q, want %q", r.URL(), want)
+			}
+			var unknown x509.UnknownAuthorityError
+			if _, err := http.Get(r.URL() + "/v2/"); !errors.As(err, &unknown) {
+				t.Errorf("GET with the system's roots: %v, want an unknown authority", err)
+			}
+			resp, err := (&http.Client{Transport: r.Transport()}).Get(r.URL() + "/v2/")
+			if err != nil {
+				t.Fatalf("GET through Transport: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.anonymous {
+				t.Errorf("anonymous GET /v2/ = %d, want %d", resp.StatusCode, tt.anonymous)
+			}
+			seed := append([]SeedOption{WithTransport(r.Transport())}, tt.seed...)
+			d, err := SeedImage(ctx, r.Host()+"/org/app:v1", seed...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			auth := authn.Authenticator(authn.Anonymous)
+			if tt.seed != nil {
+				auth = alice
+			}
+			desc, err := remote.Head(mustRef(t, r.Host()+"/org/app:v1"), remote.WithTransport(r.Transport()), remote.WithAuth(auth))
+			if err != nil || desc.Digest != d {
+				t.Errorf("HEAD over HTTPS: %v, %v; want %s", desc, err, d)
+			}
+		})
+	}
+	if plain := MustStartRegistry(t); !strings.HasPrefix(plain.URL(), "http://") {
+		t.Errorf("without WithTLS, URL() = %q", plain.URL())
 	}
 }
 
@@ -135,8 +193,8 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.binary != DefaultBinary || o.startTimeout != DefaultStartTimeout || o.users != nil {
-		t.Errorf("defaults %+v, want binary %q, timeout %v, no users", o, DefaultBinary, DefaultStartTimeout)
+	if o.binary != DefaultBinary || o.startTimeout != DefaultStartTimeout || o.users != nil || o.tls {
+		t.Errorf("defaults %+v, want binary %q, timeout %v, no users, no TLS", o, DefaultBinary, DefaultStartTimeout)
 	}
 	s, err := makeSeedOptions()
 	if err != nil {

@@ -13,6 +13,9 @@ const mfaDetail = "Require secondary authentication on MFA enabled account"
 // badCredentials is the Hub's answer to a wrong user or secret.
 const badCredentials = "Incorrect authentication credentials"
 
+// notSignedIn is Django REST framework's answer to a request without credentials.
+const notSignedIn = "Authentication credentials were not provided."
+
 // account is one secret a user can log in with.
 type account struct {
 	user, secret string
@@ -57,7 +60,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	case a == nil:
 		writeError(w, http.StatusUnauthorized, badCredentials)
 	case a.twoFactor:
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"detail": mfaDetail, "login_2fa_token": jwtLike(a.user, s.o.now(), s.o.tokenTTL)})
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"detail": mfaDetail, "login_2fa_token": s.twoFactorToken(a)})
 	default:
 		writeJSON(w, http.StatusOK, map[string]string{"token": s.issue(a)})
 	}
@@ -81,7 +84,27 @@ func (s *Server) issue(a *account) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens[tok] = session{account: a, expires: now.Add(s.o.tokenTTL)}
+	s.issued = append(s.issued, tok)
 	return tok
+}
+
+// twoFactorToken makes a login_2fa_token for a. Nothing accepts it (the fake
+// has no second factor), but it is a secret a client must not print.
+func (s *Server) twoFactorToken(a *account) string {
+	tok := jwtLike(a.user, s.o.now(), s.o.tokenTTL)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.issued = append(s.issued, tok)
+	return tok
+}
+
+// IssuedTokens lists every token the server handed out, expired ones and
+// login_2fa_tokens included, oldest first: the secrets a test can look for
+// in a client's output.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
 }
 
 // session is the bearer token's session: nil without an Authorization
@@ -105,6 +128,17 @@ func (s *Server) session(r *http.Request) (*session, error) {
 		return nil, errExpiredToken
 	}
 	return &sess, nil
+}
+
+// signedIn is authorize for the routes that change something: they answer
+// 401 without a token too.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (*session, bool) {
+	sess, ok := s.authorize(w, r)
+	if ok && sess == nil {
+		writeError(w, http.StatusUnauthorized, notSignedIn)
+		return nil, false
+	}
+	return sess, ok
 }
 
 // authorize is session for the listing routes: a bad token answers 401.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/crane-migrate/crane-migrate/e2e/harness"
 	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
 )
@@ -51,6 +53,26 @@ func TestLogin(t *testing.T) {
 				t.Errorf("detail %q, want %q", out["detail"], tt.detail)
 			}
 		})
+	}
+}
+
+// TestIssuedTokens lists every token handed out, 2FA tokens included, for
+// tests that grep a client's output for secrets.
+func TestIssuedTokens(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, hubfake.WithAccount("alice", "alice-pw"), hubfake.WithAccount("bob", "bob-pw", hubfake.TwoFactor()))
+	if got := e.fake.IssuedTokens(); len(got) != 0 {
+		t.Fatalf("%d tokens issued before any login", len(got))
+	}
+	login := func(user, pass, field string) string {
+		var out map[string]string
+		call(t, http.MethodPost, e.hub.URL+"/v2/users/login", "", map[string]string{"username": user, "password": pass}).decode(t, &out)
+		return out[field]
+	}
+	want := []string{e.token(t, "alice", "alice-pw"), login("alice", "alice-pw", "token"), login("bob", "bob-pw", "login_2fa_token")}
+	login("alice", "wrong", "token")
+	if d := cmp.Diff(want, e.fake.IssuedTokens()); d != "" {
+		t.Errorf("issued tokens (-want +got):\n%s", d)
 	}
 }
 

@@ -1,13 +1,16 @@
 // Package hubfake is a fake Docker Hub API (hub.docker.com/v2) for tests and
 // the demo. It answers with the Hub's own JSON shapes: logins and tokens,
 // paged repository and tag listings with full-URL next/previous links,
-// private repositories, the anonymous paging cap, rate-limit headers and 429s.
+// private repositories, the anonymous paging cap, rate-limit headers and 429s,
+// and the two writes a migration makes: creating a repository and setting its
+// descriptions.
 //
 // Content is not stored here: repositories and tags are read at request time
 // from a real registry (a distribution registry, or any OCI registry serving
 // _catalog): the repositories of namespace ns are its catalog entries under
 // "ns/". Only what a registry cannot tell (privacy, descriptions, categories,
-// accounts, when a tag was first seen) lives in memory.
+// accounts, repositories created before their first push, when a tag was
+// first seen) lives in memory.
 //
 // It is not a registry: image pulls and pushes go to the registry itself.
 package hubfake

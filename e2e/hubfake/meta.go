@@ -37,6 +37,18 @@ func (s *Server) SetRepository(ns, name string, m Meta) {
 	s.meta[ns+"/"+name] = metaEntry{Meta: m, modified: s.o.now()}
 }
 
+// Repository returns the metadata of ns/name as SetRepository, a create or an
+// update left it, and whether any of them did: a repository that was only
+// pushed to the registry has none.
+func (s *Server) Repository(ns, name string) (Meta, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.meta[ns+"/"+name]
+	m := e.Meta
+	m.Categories = append([]Category(nil), m.Categories...)
+	return m, ok
+}
+
 func (s *Server) metaOf(ns, name string) metaEntry {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -50,12 +50,16 @@ func (s *Server) getRepository(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m := s.metaOf(ns, name)
-	if m.Private && sess == nil {
+	if s.metaOf(ns, name).Private && sess == nil {
 		writeError(w, http.StatusNotFound, "object not found")
 		return
 	}
-	repo, err := s.repository(r.Context(), ns, name)
+	s.writeDetail(w, r, ns, name, sess)
+}
+
+// writeDetail answers with the single-repository shape of ns/name.
+func (s *Server) writeDetail(w http.ResponseWriter, r *http.Request, ns, name string, sess *session) {
+	repo, err := s.describeOne(r.Context(), ns, name)
 	if err != nil {
 		writeRegistryError(w, err)
 		return
@@ -64,7 +68,7 @@ func (s *Server) getRepository(w http.ResponseWriter, r *http.Request) {
 	if sess != nil {
 		perms = permissions{Read: true, Write: true, Admin: true}
 	}
-	writeJSON(w, http.StatusOK, repositoryDetail{repository: repo, FullDescription: m.FullDescription,
+	writeJSON(w, http.StatusOK, repositoryDetail{repository: repo, FullDescription: s.metaOf(ns, name).FullDescription,
 		Permissions: perms, ImmutableTagsSettings: immutableTagSet{Rules: []string{}}})
 }
 
@@ -74,21 +78,22 @@ func (sess *session) listsPrivate() bool {
 	return sess != nil && !sess.account.noRepoList
 }
 
-// visible lists the names of ns's repositories, private ones only if asked.
+// visible lists the names of ns's repositories, those in the registry and
+// those created here, private ones only if asked.
 func (s *Server) visible(ctx context.Context, ns string, private bool) ([]string, error) {
 	all, err := s.reg.catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	names := s.createdIn(ns)
 	for _, full := range all {
-		name, ok := strings.CutPrefix(full, ns+"/")
-		if ok && (private || !s.metaOf(ns, name).Private) {
+		if name, ok := strings.CutPrefix(full, ns+"/"); ok {
 			names = append(names, name)
 		}
 	}
 	slices.Sort(names)
-	return names, nil
+	names = slices.Compact(names) // a created repository that was pushed since
+	return slices.DeleteFunc(names, func(name string) bool { return !private && s.metaOf(ns, name).Private }), nil
 }
 
 // orderedPage describes the repositories names[lo:hi] of the requested
@@ -133,6 +138,16 @@ func (s *Server) describe(ctx context.Context, ns string, names []string) ([]rep
 		})
 	}
 	return repos, g.Wait()
+}
+
+// describeOne is repository, or an entry without tags for a repository
+// created here that nothing was pushed to yet.
+func (s *Server) describeOne(ctx context.Context, ns, name string) (repository, error) {
+	repo, err := s.repository(ctx, ns, name)
+	if errors.Is(err, errNotFound) && s.isCreated(ns, name) {
+		return s.entry(ns, name, nil, time.Time{}), nil
+	}
+	return repo, err
 }
 
 // repository describes ns/name from its tags: a HEAD per tag gives the media

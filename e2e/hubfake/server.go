@@ -14,6 +14,8 @@ const (
 	RouteRepositories = "repositories" // GET /v2/namespaces/{ns}/repositories
 	RouteRepository   = "repository"   // GET /v2/namespaces/{ns}/repositories/{repo}
 	RouteTags         = "tags"         // GET /v2/namespaces/{ns}/repositories/{repo}/tags
+	RouteCreate       = "create"       // POST /v2/namespaces/{ns}/repositories
+	RouteUpdate       = "update"       // PATCH /v2/repositories/{ns}/{repo}/ or /v2/namespaces/{ns}/repositories/{repo}
 	RouteNotFound     = "not_found"    // anything else
 )
 
@@ -27,6 +29,8 @@ type Server struct {
 	mu       sync.Mutex
 	tokens   map[string]session
 	meta     map[string]metaEntry // by "ns/name"
+	created  map[string]bool      // by "ns/name": created through the API, pushed or not
+	issued   []string             // every token handed out, in order
 	seen     map[string]time.Time // first sight of a repository
 	pushed   map[string]pushed    // by "ns/name:tag"
 	requests []Request
@@ -55,7 +59,8 @@ func New(registryURL string, opts ...Option) *Server {
 		panic(fmt.Sprintf("hubfake.New: %v", err))
 	}
 	s := &Server{o: o, reg: reg, limiter: newLimiter(o.rateLimit, o.now),
-		tokens: map[string]session{}, meta: map[string]metaEntry{}, seen: map[string]time.Time{}, pushed: map[string]pushed{}}
+		tokens: map[string]session{}, meta: map[string]metaEntry{}, created: map[string]bool{},
+		seen: map[string]time.Time{}, pushed: map[string]pushed{}}
 	s.routes()
 	return s
 }
@@ -70,6 +75,9 @@ func (s *Server) routes() {
 	s.handle(RouteRepositories, s.listRepositories, "GET /v2/namespaces/{ns}/repositories")
 	s.handle(RouteRepository, s.getRepository, "GET /v2/namespaces/{ns}/repositories/{repo}")
 	s.handle(RouteTags, s.listTags, "GET /v2/namespaces/{ns}/repositories/{repo}/tags")
+	s.handle(RouteCreate, s.createRepository, "POST /v2/namespaces/{ns}/repositories")
+	s.handle(RouteUpdate, s.updateRepository, "PATCH /v2/repositories/{ns}/{repo}")
+	s.handle(RouteUpdate, s.updateRepository, "PATCH /v2/namespaces/{ns}/repositories/{repo}")
 	s.mux.Handle("/", s.wrap(RouteNotFound, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "object not found")
 	}))

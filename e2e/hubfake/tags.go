@@ -2,6 +2,7 @@ package hubfake
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 
@@ -26,6 +27,9 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	names, err := s.reg.tags(r.Context(), ns+"/"+name)
+	if errors.Is(err, errNotFound) && s.isCreated(ns, name) {
+		names, err = nil, nil // created here, nothing pushed yet
+	}
 	if err != nil {
 		writeRegistryError(w, err)
 		return

@@ -15,7 +15,7 @@ type Quota struct {
 	mu    sync.Mutex
 	hosts map[string]Limit
 	waits map[string]time.Duration // Retry-After of the last pull-limit 429
-	api   map[string]apiWindow       // X-RateLimit-* of API answers (Docker Hub)
+	api   map[string]apiWindow     // X-RateLimit-* of API answers (Docker Hub)
 }
 
 // apiWindow is a per-minute API limit's state, as the last answer told it.

@@ -44,6 +44,8 @@ func migrateFlags() []cli.Flag {
 			Usage: "when the source's pull limit is reached: stop (exit 3, re-run later) or wait for the window and carry on"},
 		&cli.BoolFlag{Name: "no-clobber", EnvVars: env("NO_CLOBBER"),
 			Usage: "leave a destination tag that has another digest alone and report a conflict"},
+		&cli.BoolFlag{Name: "with-signatures", Value: true, EnvVars: env("WITH_SIGNATURES"),
+			Usage: "copy sha256-<digest>.sig/.att/.sbom tags after the image they belong to (--with-signatures=false, or --skip-signatures, to leave them)"},
 		&cli.BoolFlag{Name: "skip-signatures", EnvVars: env("SKIP_SIGNATURES"),
 			Usage: "leave out sha256-<digest>.sig/.att/.sbom tags (by default they follow their image)"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", EnvVars: env("OUTPUT"),

@@ -44,7 +44,9 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	log, restore := newLogger(stderr, cfg.logFormat, cfg.verbose, cfg.quiet)
 	defer restore()
 	var quota retry.Quota
-	rt := newTransport(cfg, log, &quota)
+	var traffic retry.Traffic
+	started := time.Now()
+	rt := newTransport(cfg, log, &quota, &traffic)
 	src, err := newSide(ctx, sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
 	if err != nil {
 		return err
@@ -102,6 +104,9 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	log.Out = stderr
 
 	rep := r.results.Report()
+	rep.Summary.Repositories = r.repositories(rep)
+	rep.Summary.BytesUploaded, rep.Summary.Mounts = traffic.Uploaded(), traffic.Mounts()
+	rep.Summary.Seconds = time.Since(started).Round(100 * time.Millisecond).Seconds()
 	switch {
 	case cfg.output == "json":
 		if err := rep.WriteJSON(stdout); err != nil {
@@ -241,6 +246,15 @@ func send(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// repositories counts the destination repositories the run touched.
+func (r *run) repositories(rep report.Report) int {
+	seen := map[string]bool{}
+	for _, res := range rep.Results {
+		seen[repoOf(res.Destination)] = true
+	}
+	return len(seen)
 }
 
 // queue counts a task for the progress display, then sends it.

@@ -55,6 +55,11 @@ type Summary struct {
 	Planned    int `json:"planned"`
 	Pending    int `json:"pending"`
 	Verified   int `json:"verified"`
+	// Filled by the run, not by Summarize: what it moved and how long it took.
+	Repositories  int     `json:"repositories"`
+	BytesUploaded int64   `json:"bytesUploaded"`
+	Mounts        int64   `json:"mounts"`
+	Seconds       float64 `json:"seconds"`
 }
 
 // Repository is what happened to one repository beyond its tags, on Docker
@@ -205,6 +210,8 @@ func (r Report) PrintSummary(w io.Writer) {
 		fmt.Fprintf(w, " (+%d signature and attestation tags)", s.Signatures)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%d repositories · %s uploaded · %d blobs mounted instead · %.1fs\n",
+		s.Repositories, bytesString(s.BytesUploaded), s.Mounts, s.Seconds)
 	for _, repo := range r.Repositories {
 		if repo.Visibility != "" || repo.Error != "" || strings.HasPrefix(repo.Metadata, "failed") || strings.HasPrefix(repo.Metadata, "skipped") {
 			fmt.Fprintf(w, "  REPOSITORY %s: %s\n", repo.Destination, strings.Trim(strings.Join([]string{repo.Visibility, repo.Metadata, repo.Error}, "; "), "; "))
@@ -214,8 +221,40 @@ func (r Report) PrintSummary(w io.Writer) {
 		switch res.Status {
 		case StatusFailed:
 			fmt.Fprintf(w, "  FAILED   %s -> %s: %s\n", res.Source, res.Destination, res.Error)
+			if h := Hint(res.Error); h != "" {
+				fmt.Fprintf(w, "           hint: %s\n", h)
+			}
 		case StatusConflict:
 			fmt.Fprintf(w, "  CONFLICT %s -> %s: %s\n", res.Source, res.Destination, res.Error)
 		}
 	}
+}
+
+// Hint suggests what to do about a failure, from its message.
+func Hint(err string) string {
+	e := strings.ToLower(err)
+	switch {
+	case strings.Contains(e, "immutable"):
+		return "the destination keeps this tag immutable: remove the rule or the tag there, or skip it with --exclude"
+	case strings.Contains(e, "401") || strings.Contains(e, "unauthorized") || strings.Contains(e, "403") || strings.Contains(e, "denied"):
+		return "check the credentials named above: docker login HOST, or CRANE_MIGRATE_SRC_*/CRANE_MIGRATE_DST_*"
+	case strings.Contains(e, "not found") || strings.Contains(e, "manifest_unknown") || strings.Contains(e, "name_unknown") || strings.Contains(e, "404"):
+		return "check that the tag or repository exists at the source"
+	case strings.Contains(e, "digest mismatch") || strings.Contains(e, "platform missing"):
+		return "the destination differs from the source: run the migration again to copy it over"
+	}
+	return "run the same command again: tags already copied are skipped"
+}
+
+func bytesString(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -34,6 +34,7 @@ type Transport struct {
 	log      logrus.FieldLogger
 	sleep    func(context.Context, time.Duration) error
 	quota    *Quota
+	traffic  *Traffic
 }
 
 // Option configures a Transport.
@@ -79,7 +80,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		t.traffic.request(r)
 		resp, err := t.inner.RoundTrip(r)
+		t.traffic.response(r, resp)
 		if t.quota != nil {
 			t.quota.observe(resp)
 		}

@@ -248,6 +248,18 @@ func send(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
 	}
 }
 
+// digestsOf HEADs tags (not a pull) to learn their digests when the listing
+// did not give them: only needed to match signatures to filtered images.
+func (r *run) digestsOf(ctx context.Context, repo name.Repository, tags []string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range tags {
+		if d, err := r.engine.Source().Head(ctx, repo.Tag(t)); err == nil {
+			out[d.Digest.String()] = true
+		}
+	}
+	return out
+}
+
 // repositories counts the destination repositories the run touched.
 func (r *run) repositories(rep report.Report) int {
 	seen := map[string]bool{}
@@ -293,6 +305,8 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 	}
 	var signatures []enumerate.Tag
 	selected := map[string]bool{} // digests of the tags being migrated, when the listing gave them
+	var selectedTags []string
+	filtered := false
 	for t, err := range r.srcList.Tags(ctx, srcRepo) {
 		if err != nil {
 			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
@@ -308,18 +322,24 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			continue
 		case !r.cfg.filter.Match(t.Name):
 			r.exclude(dstRepo)
+			filtered = true
 			continue
 		}
 		selected[t.Digest] = true
+		selectedTags = append(selectedTags, t.Name)
 		r.sent(srcRepo, dstRepo)
 		if !r.queue(ctx, tasks, task(t)) {
 			return
 		}
 	}
+	if len(signatures) > 0 && filtered && !r.srcList.HasHub() {
+		selected = r.digestsOf(ctx, srcRepo, selectedTags)
+	}
 	for _, t := range signatures {
-		// A signature follows its image: when the listing gave digests, one
-		// whose image was filtered out stays behind too.
-		if r.srcList.HasHub() && !selected[signedDigest(t.Name)] {
+		// A signature follows its image: one whose image was filtered out
+		// stays behind too. Without filters every image goes, so every
+		// signature does.
+		if filtered && !selected[signedDigest(t.Name)] {
 			r.exclude(dstRepo)
 			continue
 		}

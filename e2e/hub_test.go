@@ -222,9 +222,18 @@ func TestPlanOutputAndConflicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seedTags(t, src.Host()+"/oldorg/app:v2", src.Host()+"/oldorg/app:v3", src.Host()+"/oldorg/app:dev")
+	seedTags(t, src.Host()+"/oldorg/app:v2", src.Host()+"/oldorg/app:v3")
 	sig := "sha256-" + img.Hex + ".sig"
 	if err := harness.Tag(context.Background(), src.Host()+"/oldorg/app:v3", src.Host()+"/oldorg/app:"+sig); err != nil {
+		t.Fatal(err)
+	}
+	// dev is excluded by the filter, so its signature must stay behind too.
+	dev, err := harness.SeedImage(context.Background(), src.Host()+"/oldorg/app:dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	devSig := "sha256-" + dev.Hex + ".att"
+	if err := harness.Tag(context.Background(), src.Host()+"/oldorg/app:v3", src.Host()+"/oldorg/app:"+devSig); err != nil {
 		t.Fatal(err)
 	}
 	if err := harness.Tag(context.Background(), src.Host()+"/oldorg/app:v1", dst.Host()+"/neworg/app:v1"); err != nil {
@@ -241,8 +250,8 @@ func TestPlanOutputAndConflicts(t *testing.T) {
 		}
 	}
 	// copy overwrite skip conflict excluded signatures failed
-	if line != "1 1 1 0 1 1 0" {
-		t.Errorf("plan row %q, want copy 1, overwrite 1, skip 1, excluded 1, signatures 1:\n%s", line, plan.stdout)
+	if line != "1 1 1 0 2 1 0" {
+		t.Errorf("plan row %q, want copy 1, overwrite 1, skip 1, excluded 2 (dev and its attestation), signatures 1:\n%s", line, plan.stdout)
 	}
 
 	js := cli(t, nil, append(args, "--no-clobber", "--output", "json")...).expect(t, 1)
@@ -256,6 +265,9 @@ func TestPlanOutputAndConflicts(t *testing.T) {
 	for _, res := range rep.Results {
 		if strings.HasSuffix(res.Destination, ":"+sig) && (!res.Signature || res.Status != report.StatusCopied) {
 			t.Errorf("signature tag %+v", res)
+		}
+		if strings.HasSuffix(res.Destination, ":"+devSig) {
+			t.Errorf("the attestation of the excluded dev image was migrated: %+v", res)
 		}
 	}
 	skip := cli(t, nil, append(args, "--skip-signatures", "--dry-run", "--output", "json")...).expect(t, 0)

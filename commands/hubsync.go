@@ -52,8 +52,7 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
 		return
 	}
-	if created {
-		note(func(p *report.Repository) { p.Metadata = "copied" })
+	if created { // texts went with the creation; createDestination noted the outcome
 		return
 	}
 	dst, err := r.dst.hub.Repository(ctx, dns, drel)
@@ -69,15 +68,7 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 	if !r.cfg.metadata {
 		return
 	}
-	desc, full, outcome := src.Description, src.FullDescription, "copied"
-	if len(desc) > maxDescription {
-		outcome = fmt.Sprintf("skipped: the description is %d characters, over Docker Hub's %d", len(desc), maxDescription)
-		desc = dst.Description
-	}
-	if len(full) > maxFullDescription {
-		outcome = fmt.Sprintf("skipped: the README is %d bytes, over Docker Hub's %d (not cut)", len(full), maxFullDescription)
-		full = dst.FullDescription
-	}
+	desc, full, outcome := withinLimits(src.Description, src.FullDescription, dst.Description, dst.FullDescription)
 	switch {
 	case desc == dst.Description && full == dst.FullDescription:
 		if outcome == "copied" {
@@ -91,6 +82,21 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 		}
 	}
 	note(func(p *report.Repository) { p.Metadata = outcome })
+}
+
+// withinLimits keeps a text that Docker Hub would refuse or cut at its
+// current value (fallback), and says so: a README is never cut silently.
+func withinLimits(desc, full, descFallback, fullFallback string) (string, string, string) {
+	outcome := "copied"
+	if len(desc) > maxDescription {
+		outcome = fmt.Sprintf("skipped: the description is %d characters, over Docker Hub's %d", len(desc), maxDescription)
+		desc = descFallback
+	}
+	if len(full) > maxFullDescription {
+		outcome = fmt.Sprintf("skipped: the README is %d bytes, over Docker Hub's %d (not cut)", len(full), maxFullDescription)
+		full = fullFallback
+	}
+	return desc, full, outcome
 }
 
 func visibility(private bool) string {

@@ -19,14 +19,17 @@ import (
 // read, so the repository is created private.
 func (r *run) createDestination(ctx context.Context, srcRepo, dstRepo name.Repository) error {
 	ns, rel := enumerate.HubPath(dstRepo)
-	private, desc, full := true, "", ""
+	private, desc, full, metadata := true, "", "", ""
 	if r.src.hub != nil {
 		sns, srel := enumerate.HubPath(srcRepo)
 		info, err := r.src.hub.Repository(ctx, sns, srel)
 		if err != nil {
 			return fmt.Errorf("reading the source's visibility before creating %s: %w", dstRepo, err)
 		}
-		private, desc, full = info.IsPrivate, info.Description, info.FullDescription
+		private = info.IsPrivate
+		if r.cfg.metadata {
+			desc, full, metadata = withinLimits(info.Description, info.FullDescription, "", "")
+		}
 	}
 	log := r.log.WithFields(logrus.Fields{"repository": dstRepo.String(), "private": private})
 	if r.cfg.dryRun {
@@ -37,6 +40,8 @@ func (r *run) createDestination(ctx context.Context, srcRepo, dstRepo name.Repos
 		return fmt.Errorf("%w (nothing was pushed to %s: it could not be created with the source's visibility)", err, dstRepo)
 	}
 	log.Info("created repository")
-	r.results.Repository(srcRepo.String(), dstRepo.String(), func(p *report.Repository) { p.Created, p.Private = true, &private })
+	r.results.Repository(srcRepo.String(), dstRepo.String(), func(p *report.Repository) {
+		p.Created, p.Private, p.Metadata = true, &private, metadata
+	})
 	return nil
 }

@@ -51,17 +51,26 @@ func TestPrivateArrivesPrivateWithMetadata(t *testing.T) {
 	t.Parallel()
 	src, dst := newHubSide(t, "alice", "alice-pat"), newHubSide(t, "bob", "bob-pat")
 	seedTags(t, src.reg.Host()+"/oldorg/secret:v1", src.reg.Host()+"/oldorg/secret:v2", src.reg.Host()+"/oldorg/open:v1")
-	src.hub.SetRepository("oldorg", "secret", hubfake.Meta{Private: true, Description: "the secret app", FullDescription: "# Secret\nREADME"})
-	src.hub.SetRepository("oldorg", "open", hubfake.Meta{Description: "the open app"})
+	src.hub.SetRepository("oldorg", "secret", hubfake.Meta{Private: true, Description: "the secret app", FullDescription: "# Secret\nREADME",
+		ImmutableTags: true, ImmutableRules: []string{`^v[0-9]+$`}})
+	src.hub.SetRepository("oldorg", "open", hubfake.Meta{Description: "the open app", FullDescription: strings.Repeat("x", 25001)})
 
 	r := cli(t, hubAccounts, "org", src.reg.Host()+"/oldorg", dst.reg.Host()+"/neworg",
-		"--src-hub-api", src.url, "--dst-hub-api", dst.url, "--deprecate-source").expect(t, 0)
+		"--src-hub-api", src.url, "--dst-hub-api", dst.url, "--deprecate-source", "--copy-immutable-rules").expect(t, 0)
 	secret, ok := dst.hub.Repository("neworg", "secret")
+	if !secret.ImmutableTags || len(secret.ImmutableRules) != 1 || secret.ImmutableRules[0] != `^v[0-9]+$` {
+		t.Errorf("neworg/secret immutable settings %v %v, want the source's rule applied", secret.ImmutableTags, secret.ImmutableRules)
+	}
 	if !ok || !secret.Private || secret.Description != "the secret app" || secret.FullDescription != "# Secret\nREADME" {
 		t.Fatalf("neworg/secret = %+v (exists %v); want private with the source's texts", secret, ok)
 	}
-	if open, _ := dst.hub.Repository("neworg", "open"); open.Private {
-		t.Errorf("neworg/open is private; the source is public")
+	if open, _ := dst.hub.Repository("neworg", "open"); open.Private || open.FullDescription != "" || open.Description != "the open app" {
+		t.Errorf("neworg/open = %+v; want public, its description, and no README (the source's is over the limit)", open)
+	}
+	for _, repo := range r.report.Repositories {
+		if strings.HasSuffix(repo.Destination, "/open") && !strings.Contains(repo.Metadata, "25001 bytes") {
+			t.Errorf("the over-long README is not reported: %+v", repo)
+		}
 	}
 	for _, repo := range []string{"secret", "open"} {
 		m, _ := src.hub.Repository("oldorg", repo)

@@ -15,6 +15,9 @@ type Meta struct {
 	Description     string
 	FullDescription string
 	Categories      []Category
+	// ImmutableTags and ImmutableRules are the immutable-tag settings.
+	ImmutableTags  bool
+	ImmutableRules []string
 }
 
 type metaEntry struct {

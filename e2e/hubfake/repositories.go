@@ -68,8 +68,10 @@ func (s *Server) writeDetail(w http.ResponseWriter, r *http.Request, ns, name st
 	if sess != nil {
 		perms = permissions{Read: true, Write: true, Admin: true}
 	}
-	writeJSON(w, http.StatusOK, repositoryDetail{repository: repo, FullDescription: s.metaOf(ns, name).FullDescription,
-		Permissions: perms, ImmutableTagsSettings: immutableTagSet{Rules: []string{}}})
+	m := s.metaOf(ns, name)
+	rules := append([]string{}, m.ImmutableRules...)
+	writeJSON(w, http.StatusOK, repositoryDetail{repository: repo, FullDescription: m.FullDescription,
+		Permissions: perms, ImmutableTagsSettings: immutableTagSet{Enabled: m.ImmutableTags, Rules: rules}})
 }
 
 // listsPrivate tells whether a session's listings include private

@@ -15,6 +15,7 @@ const (
 	RouteRepository   = "repository"   // GET /v2/namespaces/{ns}/repositories/{repo}
 	RouteTags         = "tags"         // GET /v2/namespaces/{ns}/repositories/{repo}/tags
 	RouteCreate       = "create"       // POST /v2/namespaces/{ns}/repositories
+	RouteImmutable    = "immutable"    // PATCH /v2/namespaces/{ns}/repositories/{repo}/immutabletags
 	RouteUpdate       = "update"       // PATCH /v2/repositories/{ns}/{repo}/ or /v2/namespaces/{ns}/repositories/{repo}
 	RouteNotFound     = "not_found"    // anything else
 )
@@ -76,6 +77,7 @@ func (s *Server) routes() {
 	s.handle(RouteRepository, s.getRepository, "GET /v2/namespaces/{ns}/repositories/{repo}")
 	s.handle(RouteTags, s.listTags, "GET /v2/namespaces/{ns}/repositories/{repo}/tags")
 	s.handle(RouteCreate, s.createRepository, "POST /v2/namespaces/{ns}/repositories")
+	s.handle(RouteImmutable, s.updateImmutable, "PATCH /v2/namespaces/{ns}/repositories/{repo}/immutabletags")
 	s.handle(RouteUpdate, s.updateRepository, "PATCH /v2/repositories/{ns}/{repo}")
 	s.handle(RouteUpdate, s.updateRepository, "PATCH /v2/namespaces/{ns}/repositories/{repo}")
 	s.mux.Handle("/", s.wrap(RouteNotFound, func(w http.ResponseWriter, r *http.Request) {

@@ -55,6 +55,8 @@ func migrateFlags() []cli.Flag {
 			Usage: "copy description and README when both sides are Docker Hub (--metadata=false to skip)"},
 		&cli.BoolFlag{Name: "deprecate-source", EnvVars: env("DEPRECATE_SOURCE"),
 			Usage: "after a repository migrated and verified cleanly, set its source description to \"Moved to …\""},
+		&cli.BoolFlag{Name: "allow-public-destination", EnvVars: env("ALLOW_PUBLIC_DESTINATION"),
+			Usage: "copy a private source repository into an existing public destination anyway (refused by default)"},
 		&cli.BoolFlag{Name: "copy-immutable-rules", EnvVars: env("COPY_IMMUTABLE_RULES"),
 			Usage: "after a repository's copies, apply the source's immutable-tag rules to the destination"},
 		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: env("LOG_FORMAT"), Usage: "text or json"},
@@ -83,6 +85,7 @@ type migrateConfig struct {
 	quiet         bool
 	metadata      bool
 	deprecate     bool
+	allowPublic   bool
 	copyImmutable bool
 	dstUser       string
 	logFormat     string
@@ -112,6 +115,7 @@ func completeMigrate(c *cli.Context) migrateConfig {
 		quiet:         c.Bool("quiet"),
 		metadata:      c.Bool("metadata"),
 		deprecate:     c.Bool("deprecate-source"),
+		allowPublic:   c.Bool("allow-public-destination"),
 		copyImmutable: c.Bool("copy-immutable-rules"),
 		logFormat:     c.String("log-format"),
 		verbose:       c.Bool("verbose"),

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -37,12 +38,20 @@ type repoProgress struct {
 // bothHubs: the sync needs the Hub API on both sides.
 func (r *run) bothHubs() bool { return r.src.hub != nil && r.dst.hub != nil }
 
+// ErrPublicDestination: a private source repository would land in an
+// existing public destination.
+var ErrPublicDestination = errors.New("the source repository is private but the destination exists and is public")
+
 // syncMetadata checks visibility and copies the descriptions of srcRepo to
 // dstRepo before its tags are copied. created says dstRepo was just created
-// (with the source's visibility and texts already).
-func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository, created bool) {
+// (with the source's visibility and texts already); texts false checks the
+// visibility only (a single-tag copy). A private source whose
+// existing destination is public is refused (unless --allow-public-destination):
+// its images would be published. Docker documents no endpoint to change a
+// repository's visibility, so the user has to make it private by hand.
+func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository, created, texts bool) error {
 	if !r.bothHubs() || r.check {
-		return
+		return nil
 	}
 	sns, srel := enumerate.HubPath(srcRepo)
 	dns, drel := enumerate.HubPath(dstRepo)
@@ -50,23 +59,30 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 	src, err := r.src.hub.Repository(ctx, sns, srel)
 	if err != nil {
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
-		return
+		return nil
 	}
 	if created { // texts went with the creation; createDestination noted the outcome
-		return
+		return nil
 	}
 	dst, err := r.dst.hub.Repository(ctx, dns, drel)
 	if err != nil {
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
-		return
+		return nil
+	}
+	if src.IsPrivate && !dst.IsPrivate && !r.cfg.allowPublic {
+		err := fmt.Errorf("%w: nothing copied to %s; make it private on Docker Hub (Settings → Visibility) and re-run, or pass --allow-public-destination", ErrPublicDestination, dstRepo)
+		note(func(p *report.Repository) {
+			p.Visibility, p.Error = "refused: source private, destination public", err.Error()
+		})
+		return err
 	}
 	if src.IsPrivate != dst.IsPrivate {
 		msg := fmt.Sprintf("visibility differs: source is %s, destination is %s (not changed)", visibility(src.IsPrivate), visibility(dst.IsPrivate))
 		r.log.WithField("repository", dstRepo.String()).Warn(msg)
 		note(func(p *report.Repository) { p.Visibility = msg })
 	}
-	if !r.cfg.metadata {
-		return
+	if !texts || !r.cfg.metadata {
+		return nil
 	}
 	desc, full, outcome := withinLimits(src.Description, src.FullDescription, dst.Description, dst.FullDescription)
 	switch {
@@ -82,6 +98,7 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 		}
 	}
 	note(func(p *report.Repository) { p.Metadata = outcome })
+	return nil
 }
 
 // withinLimits keeps a text that Docker Hub would refuse or cut at its

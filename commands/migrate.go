@@ -291,7 +291,10 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 		if have, created, ok = r.prepareDestination(ctx, srcRepo, dstRepo); !ok {
 			return
 		}
-		r.syncMetadata(ctx, srcRepo, dstRepo, created)
+		if err := r.syncMetadata(ctx, srcRepo, dstRepo, created, true); err != nil {
+			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+			return
+		}
 	}
 	clean := false
 	defer func() { r.listed(ctx, dstRepo, clean) }()

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/crane"
+
 	"github.com/crane-migrate/crane-migrate/e2e/harness"
 	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
 	"github.com/crane-migrate/crane-migrate/report"
@@ -119,6 +121,50 @@ func TestCreateFailureStopsTheRepository(t *testing.T) {
 	}
 	if m, _ := src.hub.Repository("oldorg", "secret"); strings.HasPrefix(m.Description, "Moved") {
 		t.Error("the source was deprecated although nothing migrated")
+	}
+}
+
+// TestPrivateSourceNeverLandsInAPublicDestination: an existing public
+// destination repository refuses a private source's images, in org and copy
+// mode alike, until the user says otherwise; the rest of the org migrates.
+func TestPrivateSourceNeverLandsInAPublicDestination(t *testing.T) {
+	t.Parallel()
+	src, dst := newHubSide(t, "alice", "alice-pat"), newHubSide(t, "bob", "bob-pat")
+	seedTags(t, src.reg.Host()+"/oldorg/secret:v1", src.reg.Host()+"/oldorg/open:v1", dst.reg.Host()+"/neworg/secret:old")
+	src.hub.SetRepository("oldorg", "secret", hubfake.Meta{Private: true})
+	tags := func() []string {
+		t.Helper()
+		got, err := crane.ListTags(dst.reg.Host() + "/neworg/secret")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	hubs := []string{"--src-hub-api", src.url, "--dst-hub-api", dst.url}
+
+	r := cli(t, hubAccounts, append([]string{"org", src.reg.Host() + "/oldorg", dst.reg.Host() + "/neworg"}, hubs...)...).expect(t, 1)
+	if got := tags(); len(got) != 1 || got[0] != "old" {
+		t.Errorf("neworg/secret tags %v: a private image was pushed into a public repository", got)
+	}
+	if !strings.Contains(r.stdout, "--allow-public-destination") || r.report.Summary.Copied != 1 {
+		t.Errorf("want the refusal explained and oldorg/open copied; summary %+v\n%s", r.report.Summary, r.stdout)
+	}
+	refused := false
+	for _, repo := range r.report.Repositories {
+		refused = refused || strings.HasSuffix(repo.Destination, "/secret") && strings.Contains(repo.Error, "private")
+	}
+	if !refused {
+		t.Errorf("the report's repositories do not say neworg/secret was refused: %+v", r.report.Repositories)
+	}
+
+	cli(t, hubAccounts, append([]string{"copy", src.reg.Host() + "/oldorg/secret:v1", dst.reg.Host() + "/neworg/secret:v1"}, hubs...)...).expect(t, 1)
+	if got := tags(); len(got) != 1 {
+		t.Errorf("copy pushed into the public repository: tags %v", got)
+	}
+
+	cli(t, hubAccounts, append([]string{"repo", src.reg.Host() + "/oldorg/secret", dst.reg.Host() + "/neworg/secret", "--allow-public-destination"}, hubs...)...).expect(t, 0)
+	if got := tags(); len(got) != 2 {
+		t.Errorf("--allow-public-destination: tags %v, want old and v1", got)
 	}
 }
 

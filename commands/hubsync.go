@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
 
 	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/hub"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
@@ -60,6 +62,9 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 	if err != nil {
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
 		return nil
+	}
+	if texts && r.cfg.metadata && len(src.Categories) > 0 {
+		note(func(p *report.Repository) { p.Categories = categoriesLeft(src.Categories) })
 	}
 	if created { // texts went with the creation; createDestination noted the outcome
 		return nil
@@ -114,6 +119,15 @@ func withinLimits(desc, full, descFallback, fullFallback string) (string, string
 		full = fullFallback
 	}
 	return desc, full, outcome
+}
+
+// categoriesLeft says which categories the user has to set by hand.
+func categoriesLeft(cs []hub.Category) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return "not copied (Docker Hub's API cannot set them; set by hand): " + strings.Join(names, ", ")
 }
 
 func visibility(private bool) string {

@@ -55,7 +55,8 @@ func TestPrivateArrivesPrivateWithMetadata(t *testing.T) {
 	seedTags(t, src.reg.Host()+"/oldorg/secret:v1", src.reg.Host()+"/oldorg/secret:v2", src.reg.Host()+"/oldorg/open:v1")
 	src.hub.SetRepository("oldorg", "secret", hubfake.Meta{Private: true, Description: "the secret app", FullDescription: "# Secret\nREADME",
 		ImmutableTags: true, ImmutableRules: []string{`^v[0-9]+$`}})
-	src.hub.SetRepository("oldorg", "open", hubfake.Meta{Description: "the open app", FullDescription: strings.Repeat("x", 25001)})
+	src.hub.SetRepository("oldorg", "open", hubfake.Meta{Description: "the open app", FullDescription: strings.Repeat("x", 25001),
+		Categories: []hubfake.Category{{Name: "Networking", Slug: "networking"}}})
 
 	r := cli(t, hubAccounts, "org", src.reg.Host()+"/oldorg", dst.reg.Host()+"/neworg",
 		"--src-hub-api", src.url, "--dst-hub-api", dst.url, "--deprecate-source", "--copy-immutable-rules").expect(t, 0)
@@ -72,6 +73,9 @@ func TestPrivateArrivesPrivateWithMetadata(t *testing.T) {
 	for _, repo := range r.report.Repositories {
 		if strings.HasSuffix(repo.Destination, "/open") && !strings.Contains(repo.Metadata, "25001 bytes") {
 			t.Errorf("the over-long README is not reported: %+v", repo)
+		}
+		if strings.HasSuffix(repo.Destination, "/open") && !strings.Contains(repo.Categories, "Networking") {
+			t.Errorf("the categories left to set by hand are not reported: %+v", repo)
 		}
 	}
 	for _, repo := range []string{"secret", "open"} {

@@ -74,7 +74,10 @@ type Repository struct {
 	// Visibility reports a destination whose visibility differs from the source's.
 	Visibility string `json:"visibility,omitempty"`
 	// Metadata is copied, skipped or failed, with the reason after a colon.
-	Metadata   string `json:"metadata,omitempty"`
+	Metadata string `json:"metadata,omitempty"`
+	// Categories names the source's categories, which Docker Hub's API
+	// offers no way to set: they are left to its web interface.
+	Categories string `json:"categories,omitempty"`
 	Deprecated bool   `json:"deprecated,omitempty"`
 	Immutable  string `json:"immutableRules,omitempty"`
 	Error      string `json:"error,omitempty"`
@@ -213,8 +216,17 @@ func (r Report) PrintSummary(w io.Writer) {
 	fmt.Fprintf(w, "%d repositories · %s uploaded · %d blobs mounted instead · %.1fs\n",
 		s.Repositories, bytesString(s.BytesUploaded), s.Mounts, s.Seconds)
 	for _, repo := range r.Repositories {
-		if repo.Visibility != "" || repo.Error != "" || strings.HasPrefix(repo.Metadata, "failed") || strings.HasPrefix(repo.Metadata, "skipped") {
-			fmt.Fprintf(w, "  REPOSITORY %s: %s\n", repo.Destination, strings.Trim(strings.Join([]string{repo.Visibility, repo.Metadata, repo.Error}, "; "), "; "))
+		if repo.Visibility != "" || repo.Error != "" || repo.Categories != "" || strings.HasPrefix(repo.Metadata, "failed") || strings.HasPrefix(repo.Metadata, "skipped") {
+			var parts []string
+			for _, p := range []string{repo.Visibility, repo.Metadata, repo.Error} {
+				if p != "" {
+					parts = append(parts, p)
+				}
+			}
+			if repo.Categories != "" {
+				parts = append(parts, "categories "+repo.Categories)
+			}
+			fmt.Fprintf(w, "  REPOSITORY %s: %s\n", repo.Destination, strings.Join(parts, "; "))
 		}
 	}
 	for _, res := range r.Results {

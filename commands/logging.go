@@ -3,6 +3,7 @@ package commands
 import (
 	"io"
 	"log"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/logs"
 	"github.com/sirupsen/logrus"
@@ -15,7 +16,7 @@ func newLogger(stderr io.Writer, format string, verbose, quiet bool) (*logrus.Lo
 	l := logrus.New()
 	l.Out = stderr
 	if format == "json" {
-		l.Formatter = &logrus.JSONFormatter{}
+		l.Formatter = &logrus.JSONFormatter{TimestampFormat: time.RFC3339Nano} // sub-second: a long run is read by its timings
 	} else {
 		l.Formatter = &logrus.TextFormatter{DisableTimestamp: true}
 	}

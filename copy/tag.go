@@ -57,6 +57,7 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 	if e.o.dryRun {
 		e.pulls.add(t.Source.Context().Digest(src.String()).String(), t, e.isIndex(ctx, t, mediaType))
 		res.Status = report.StatusPlanned
+		log.Debug("planned")
 		return res
 	}
 

@@ -334,3 +334,40 @@ func TestPlanOutputAndConflicts(t *testing.T) {
 		t.Error("--skip-signatures still lists the signature tag")
 	}
 }
+
+// TestRerunChecksFromHubListingsAlone: when both sides have a Docker Hub API,
+// a re-run with nothing to do learns every digest from the tag listings
+// (about one page per 100 tags per side) and sends no manifest request to
+// either registry.
+func TestRerunChecksFromHubListingsAlone(t *testing.T) {
+	t.Parallel()
+	src, dst := newHubSide(t, "alice", "alice-pat"), newHubSide(t, "bob", "bob-pat")
+	const n = 150
+	seedTags(t, src.reg.Host()+"/oldorg/big:t000", src.reg.Host()+"/oldorg/big:t001")
+	for i := 2; i < n; i++ {
+		if err := harness.Tag(ctx, fmt.Sprintf("%s/oldorg/big:t%03d", src.reg.Host(), i%2), fmt.Sprintf("%s/oldorg/big:t%03d", src.reg.Host(), i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srcProxy, dstProxy := harness.MustNewProxy(t, src.reg.URL()), harness.MustNewProxy(t, dst.reg.URL())
+	args := []string{"repo", srcProxy.Host() + "/oldorg/big", dstProxy.Host() + "/neworg/big", "--src-hub-api", src.url, "--dst-hub-api", dst.url}
+	cli(t, hubAccounts, args...).expect(t, 0)
+
+	srcProxy.Reset()
+	dstProxy.Reset()
+	srcPages, dstPages := src.hub.Counts()[hubfake.RouteTags], dst.hub.Counts()[hubfake.RouteTags]
+	again := cli(t, hubAccounts, args...).expect(t, 0)
+	if s := again.report.Summary; s.Skipped != n || s.Copied != 0 {
+		t.Fatalf("re-run summary %+v, want all %d skipped", s, n)
+	}
+	for side, p := range map[string]*harness.Proxy{"source": srcProxy, "destination": dstProxy} {
+		c := p.Counts()
+		if c[harness.ManifestGet]+c[harness.ManifestHead] != 0 {
+			t.Errorf("re-run: %d manifest GETs and %d HEADs on the %s registry, want none", c[harness.ManifestGet], c[harness.ManifestHead], side)
+		}
+	}
+	// 150 tags at 100 a page: two pages a side.
+	if s, d := src.hub.Counts()[hubfake.RouteTags]-srcPages, dst.hub.Counts()[hubfake.RouteTags]-dstPages; s != 2 || d != 2 {
+		t.Errorf("re-run tag pages: source %d, destination %d; want 2 each", s, d)
+	}
+}

@@ -20,6 +20,7 @@ type Engine struct {
 	dstRead *remote.Puller
 	dst     *remote.Pusher
 	fetched flight[*remote.Descriptor]
+	homes   blobHomes
 	limited atomic.Bool
 	pulls   pullPlan
 }

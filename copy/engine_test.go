@@ -155,7 +155,7 @@ func TestEngineCopiesSkipsAndDedupes(t *testing.T) {
 	got := run(t, tasks, copy.WithJobs(4))
 	want := map[string]report.Status{"app:a": "copied", "app:b": "copied", "app:c": "copied", "app:multi": "copied"}
 	if d := cmp.Diff(want, statuses(got)); d != "" {
-		t.Fatalf("statuses (-want +got):\n%s", d)
+		t.Fatalf("statuses (-want +got):\n%s\n%+v", d, got)
 	}
 	for _, r := range got {
 		if !r.Verified {

@@ -65,12 +65,18 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 	if err != nil {
 		return fail(err)
 	}
-	if err := e.dst.Push(ctx, t.Destination, desc); err != nil {
+	m := &mounting{homes: &e.homes, dst: t.Destination.Context()}
+	target, err := m.pushable(desc)
+	if err != nil {
+		return fail(fmt.Errorf("reading %s: %w", t.Source, err))
+	}
+	if err := e.dst.Push(ctx, t.Destination, target); err != nil {
 		if immutable(err) {
 			return fail(fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, dst, src, err))
 		}
 		return fail(fmt.Errorf("pushing %s: %w", t.Destination, e.hintByHost(err, t)))
 	}
+	m.done()
 	res.Status, res.DestinationDigest = report.StatusCopied, src.String()
 	idx, platforms, err := describe(desc)
 	if err != nil {

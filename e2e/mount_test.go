@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/crane-migrate/crane-migrate/e2e/harness"
@@ -38,4 +41,44 @@ func TestSameRegistryMountsEveryBlob(t *testing.T) {
 	if s := r.report.Summary; s.Mounts != 6 || s.BytesUploaded != 0 {
 		t.Errorf("report summary says %d mounts, %d bytes uploaded", s.Mounts, s.BytesUploaded)
 	}
+}
+
+// TestSharedBaseLayerMovesOnce: between two registries, a base layer shared
+// by the images of several repositories is read from the source and uploaded
+// once; the other destination repositories mount it from the first.
+func TestSharedBaseLayerMovesOnce(t *testing.T) {
+	t.Parallel()
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
+	base, err := random.Layer(1<<20, types.DockerLayer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest, err := base.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, repo := range []string{"a", "b", "c"} {
+		seedImage(t, src.Host()+"/oldorg/"+repo+":v1", harness.WithSharedBase(base))
+	}
+	srcProxy, dstProxy := harness.MustNewProxy(t, src.URL()), harness.MustNewProxy(t, dst.URL())
+	// One job: the repositories are copied one after another, so which one
+	// uploads the base is certain.
+	cli(t, nil, "org", srcProxy.Host()+"/oldorg", dstProxy.Host()+"/neworg", "--jobs", "1").expect(t, 0)
+
+	reads := 0
+	for _, req := range srcProxy.Requests() {
+		if req.Kind == harness.BlobGet && strings.HasSuffix(req.Path, digest.String()) {
+			reads++
+		}
+	}
+	mounts := 0
+	for _, req := range dstProxy.Requests() {
+		if req.Kind == harness.BlobMount && req.Status == http.StatusCreated && strings.Contains(req.Query, url.QueryEscape(digest.String())) {
+			mounts++
+		}
+	}
+	if reads != 1 || mounts != 2 {
+		t.Errorf("the shared base layer was read %d times from the source (want 1) and mounted %d times at the destination (want 2)", reads, mounts)
+	}
+	cli(t, nil, "verify", "--org", src.Host()+"/oldorg", dst.Host()+"/neworg").expect(t, 0)
 }

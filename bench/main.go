@@ -4,6 +4,7 @@
 // proxies that add a delay per request and count requests by kind and bytes.
 // Wall time wobbles; request counts do not, and they are what a registry
 // charges for. Run: go run ./bench [-repos 3 -tags 20 -runs 3 -delay 20ms].
+// With -scale it measures a --dry-run of one large org instead (scale.go).
 package main
 
 import (
@@ -31,8 +32,13 @@ func main() {
 	flag.IntVar(&c.runs, "runs", 3, "runs of each tool, alternating; wall time is the median")
 	flag.DurationVar(&c.delay, "delay", 20*time.Millisecond, "added to every registry request")
 	flag.Int64Var(&c.layer, "layer", 16<<10, "bytes of each image's own layer (all share one base layer too)")
+	scale := addScaleFlags(flag.CommandLine)
 	flag.Parse()
-	if err := run(context.Background(), c); err != nil {
+	do := run
+	if scale.on {
+		do = func(ctx context.Context, c config) error { return runScale(ctx, *scale, c.jobs) }
+	}
+	if err := do(context.Background(), c); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

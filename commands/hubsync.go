@@ -55,10 +55,9 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 	if !r.bothHubs() || r.check {
 		return nil
 	}
-	sns, srel := enumerate.HubPath(srcRepo)
 	dns, drel := enumerate.HubPath(dstRepo)
 	note := func(f func(*report.Repository)) { r.results.Repository(srcRepo.String(), dstRepo.String(), f) }
-	src, err := r.src.hub.Repository(ctx, sns, srel)
+	src, err := r.sourceRepository(ctx, srcRepo)
 	if err != nil {
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
 		return nil

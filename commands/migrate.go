@@ -13,6 +13,7 @@ import (
 
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/hub"
 	"github.com/crane-migrate/crane-migrate/progress"
 	"github.com/crane-migrate/crane-migrate/report"
 	"github.com/crane-migrate/crane-migrate/retry"
@@ -35,8 +36,11 @@ type run struct {
 
 	mu       sync.Mutex
 	excluded map[string]int // destination repository → tags left out by filters
-	sync     hubSync
-	display  *progress.Display
+	// read holds a source repository's Hub details from creating its
+	// destination until syncMetadata takes them: one GET, not two.
+	read    map[string]hub.Repository
+	sync    hubSync
+	display *progress.Display
 }
 
 // execute wires sides, engine and producer together, then reports.

@@ -8,6 +8,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/hub"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
@@ -27,6 +28,7 @@ func (r *run) createDestination(ctx context.Context, srcRepo, dstRepo name.Repos
 			return fmt.Errorf("reading the source's visibility before creating %s: %w", dstRepo, err)
 		}
 		private = info.IsPrivate
+		r.keep(srcRepo, info)
 		if r.cfg.metadata {
 			desc, full, metadata = withinLimits(info.Description, info.FullDescription, "", "")
 		}
@@ -44,4 +46,28 @@ func (r *run) createDestination(ctx context.Context, srcRepo, dstRepo name.Repos
 		p.Created, p.Private, p.Metadata = true, &private, metadata
 	})
 	return nil
+}
+
+// keep holds srcRepo's details for syncMetadata, which runs next.
+func (r *run) keep(srcRepo name.Repository, info hub.Repository) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.read == nil {
+		r.read = map[string]hub.Repository{}
+	}
+	r.read[srcRepo.String()] = info
+}
+
+// sourceRepository returns srcRepo's Hub details: those createDestination
+// just read, else a fresh GET.
+func (r *run) sourceRepository(ctx context.Context, srcRepo name.Repository) (hub.Repository, error) {
+	r.mu.Lock()
+	info, ok := r.read[srcRepo.String()]
+	delete(r.read, srcRepo.String())
+	r.mu.Unlock()
+	if ok {
+		return info, nil
+	}
+	ns, rel := enumerate.HubPath(srcRepo)
+	return r.src.hub.Repository(ctx, ns, rel)
 }

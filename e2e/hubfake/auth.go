@@ -150,3 +150,14 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (*session, bo
 	}
 	return sess, true
 }
+
+// readable is authorize for one repository's routes: a private repository
+// is not found by an anonymous caller, as on the Hub.
+func (s *Server) readable(w http.ResponseWriter, r *http.Request, ns, name string) (*session, bool) {
+	sess, ok := s.authorize(w, r)
+	if ok && sess == nil && s.metaOf(ns, name).Private {
+		writeError(w, http.StatusNotFound, "object not found")
+		return nil, false
+	}
+	return sess, ok
+}

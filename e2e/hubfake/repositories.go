@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -46,12 +47,8 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request) {
 // getRepository is GET /v2/namespaces/{ns}/repositories/{repo}.
 func (s *Server) getRepository(w http.ResponseWriter, r *http.Request) {
 	ns, name := r.PathValue("ns"), r.PathValue("repo")
-	sess, ok := s.authorize(w, r)
+	sess, ok := s.readable(w, r, ns, name)
 	if !ok {
-		return
-	}
-	if s.metaOf(ns, name).Private && sess == nil {
-		writeError(w, http.StatusNotFound, "object not found")
 		return
 	}
 	s.writeDetail(w, r, ns, name, sess)
@@ -160,15 +157,26 @@ func (s *Server) repository(ctx context.Context, ns, name string) (repository, e
 	if err != nil {
 		return repository{}, err
 	}
+	// HEADs registryJobs at a time: a repository of 10,000 tags would
+	// otherwise take seconds to describe.
+	descs := make([]*v1.Descriptor, len(tags))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(registryJobs)
+	for i, t := range tags {
+		g.Go(func() error {
+			var err error
+			descs[i], err = s.reg.head(gctx, ns+"/"+name, t)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return repository{}, err
+	}
 	types := map[string]bool{}
 	var last time.Time
-	for _, t := range tags {
-		d, err := s.reg.head(ctx, ns+"/"+name, t)
-		if err != nil {
-			return repository{}, err
-		}
+	for i, d := range descs {
 		types[string(d.MediaType)] = true
-		if at := s.pushedAt(ns, name, t, d.Digest.String()); at.After(last) {
+		if at := s.pushedAt(ns, name, tags[i], d.Digest.String()); at.After(last) {
 			last = at
 		}
 	}

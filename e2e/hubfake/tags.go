@@ -14,12 +14,8 @@ import (
 // distribution 2.8 lists tags in no stable order: pages need one.
 func (s *Server) listTags(w http.ResponseWriter, r *http.Request) {
 	ns, name := r.PathValue("ns"), r.PathValue("repo")
-	sess, ok := s.authorize(w, r)
+	sess, ok := s.readable(w, r, ns, name)
 	if !ok {
-		return
-	}
-	if s.metaOf(ns, name).Private && sess == nil {
-		writeError(w, http.StatusNotFound, "object not found")
 		return
 	}
 	p, ok := parsePaging(w, r)

@@ -12,61 +12,44 @@ type updateRequest struct {
 	FullDescription *string `json:"full_description"`
 }
 
+// immutableRequest is the body of an immutable-tags update.
+type immutableRequest struct {
+	Enabled bool     `json:"immutable_tags"`
+	Rules   []string `json:"immutable_tags_rules"`
+}
+
 // updateRepository is PATCH /v2/repositories/{ns}/{repo}/ (the Hub accepts
 // it on the namespaces route too) {description, full_description} → 200 with
 // the repository's detail. It needs a token and a repository that exists.
 func (s *Server) updateRepository(w http.ResponseWriter, r *http.Request) {
-	ns, name := r.PathValue("ns"), r.PathValue("repo")
-	sess, ok := s.signedIn(w, r)
-	if !ok {
-		return
-	}
 	var in updateRequest
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid JSON body")
-		return
-	}
-	exists, err := s.exists(r.Context(), ns, name)
-	switch {
-	case err != nil:
-		writeError(w, http.StatusBadGateway, err.Error())
-		return
-	case !exists:
-		writeError(w, http.StatusNotFound, errNotFound.Error())
-		return
-	}
-	s.update(ns, name, in)
-	s.writeDetail(w, r, ns, name, sess)
-}
-
-func (s *Server) update(ns, name string, in updateRequest) {
-	key := ns + "/" + name
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e := s.meta[key]
-	if in.Description != nil {
-		e.Description = *in.Description
-	}
-	if in.FullDescription != nil {
-		e.FullDescription = *in.FullDescription
-	}
-	e.modified = s.o.now()
-	s.meta[key] = e
+	s.patch(w, r, &in, func(e *metaEntry) {
+		if in.Description != nil {
+			e.Description = *in.Description
+		}
+		if in.FullDescription != nil {
+			e.FullDescription = *in.FullDescription
+		}
+	})
 }
 
 // updateImmutable is PATCH …/{repo}/immutabletags {immutable_tags,
 // immutable_tags_rules} → 200 with the repository's detail.
 func (s *Server) updateImmutable(w http.ResponseWriter, r *http.Request) {
+	var in immutableRequest
+	s.patch(w, r, &in, func(e *metaEntry) { e.ImmutableTags, e.ImmutableRules = in.Enabled, in.Rules })
+}
+
+// patch is what every repository update shares: a signed-in caller, a JSON
+// body decoded into in, a repository that exists; then change applies to
+// its metadata and the answer is the repository's detail.
+func (s *Server) patch(w http.ResponseWriter, r *http.Request, in any, change func(*metaEntry)) {
 	ns, name := r.PathValue("ns"), r.PathValue("repo")
 	sess, ok := s.signedIn(w, r)
 	if !ok {
 		return
 	}
-	var in struct {
-		Enabled bool     `json:"immutable_tags"`
-		Rules   []string `json:"immutable_tags_rules"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(in); err != nil {
 		writeError(w, http.StatusBadRequest, "invalid JSON body")
 		return
 	}
@@ -81,7 +64,7 @@ func (s *Server) updateImmutable(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	e := s.meta[ns+"/"+name]
-	e.ImmutableTags, e.ImmutableRules = in.Enabled, in.Rules
+	change(&e)
 	e.modified = s.o.now()
 	s.meta[ns+"/"+name] = e
 	s.mu.Unlock()

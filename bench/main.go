@@ -20,6 +20,7 @@ type config struct {
 	multiArch, shared       float64
 	delay                   time.Duration
 	layer                   int64
+	trace                   string
 }
 
 func main() {
@@ -32,6 +33,7 @@ func main() {
 	flag.IntVar(&c.runs, "runs", 3, "runs of each tool, alternating; wall time is the median")
 	flag.DurationVar(&c.delay, "delay", 20*time.Millisecond, "added to every registry request")
 	flag.Int64Var(&c.layer, "layer", 16<<10, "bytes of each image's own layer (all share one base layer too)")
+	flag.StringVar(&c.trace, "trace", "", "directory to write each case's request timeline to (one file per case and tool)")
 	scale := addScaleFlags(flag.CommandLine)
 	flag.Parse()
 	do := run

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
 	"time"
@@ -21,7 +22,7 @@ type sample struct {
 
 // measure runs t once with both proxies' counters reset; for the
 // same-registry case src and dst are the same proxy.
-func measure(ctx context.Context, c config, t tool, src, dst *harness.Proxy, ns string) (sample, error) {
+func measure(ctx context.Context, c config, t tool, scenario string, src, dst *harness.Proxy, ns string) (sample, error) {
 	src.Reset()
 	dst.Reset()
 	start := time.Now()
@@ -29,6 +30,11 @@ func measure(ctx context.Context, c config, t tool, src, dst *harness.Proxy, ns 
 		return sample{}, err
 	}
 	s := sample{wall: time.Since(start)}
+	if c.trace != "" {
+		if err := writeTrace(c.trace, scenario+"-"+ns, t.name, start, src, dst); err != nil {
+			return sample{}, err
+		}
+	}
 	proxies := []*harness.Proxy{src}
 	if dst != src {
 		proxies = append(proxies, dst)
@@ -36,8 +42,15 @@ func measure(ctx context.Context, c config, t tool, src, dst *harness.Proxy, ns 
 	for _, p := range proxies {
 		n := p.Counts()
 		s.heads += n[harness.ManifestHead] + n[harness.BlobHead]
-		s.uploads += n[harness.BlobUploadStart]
-		s.mounts += n[harness.BlobMount]
+		// A POST that offers a mount and is answered 202 starts an upload.
+		for _, r := range p.Filter(func(r harness.Request) bool { return r.Method == http.MethodPost }) {
+			switch {
+			case r.Kind == harness.BlobMount && r.Status == http.StatusCreated:
+				s.mounts++
+			case r.Kind == harness.BlobMount || r.Kind == harness.BlobUploadStart:
+				s.uploads++
+			}
+		}
 		s.requests += len(p.Requests())
 	}
 	s.manifestGets = src.Counts()[harness.ManifestGet]

@@ -77,7 +77,7 @@ func once(ctx context.Context, c config, t tool, src *harness.Registry, srcProxy
 		{"re-run, nothing to do", dstProxy, "neworg"},
 		{"same registry", srcProxy, fmt.Sprintf("moved%d-%d", i, len(t.name))},
 	} {
-		s, err := measure(ctx, c, t, srcProxy, sc.dst, sc.ns)
+		s, err := measure(ctx, c, t, sc.name, srcProxy, sc.dst, sc.ns)
 		if err != nil {
 			return fmt.Errorf("%s, %s: %w", sc.name, t.name, err)
 		}

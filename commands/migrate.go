@@ -77,6 +77,7 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 		copy.WithLogger(log),
 		copy.WithSource(src.remote...),
 		copy.WithDestination(dst.remote...),
+		copy.WithDestinationAuth(dst.keychain, rt),
 		copy.WithDryRun(cfg.dryRun),
 		copy.WithNoClobber(cfg.noClobber),
 		copy.WithVerify(cfg.verify),

@@ -56,12 +56,10 @@ func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.Roun
 		remote.WithTransport(rt),
 		remote.WithJobs(cfg.concurrency),
 		remote.WithUserAgent(userAgent),
-		// Retries are ours (package retry). ggcr's status retry is off; its
-		// blob-upload retry stays, for failed streaming PATCHes only, which no
-		// RoundTripper can replay.
+		// Retries are ours: package retry for every request, and copy's
+		// whole-upload retry for a blob's streamed PUT. ggcr's are off.
 		remote.WithRetryStatusCodes(),
-		remote.WithRetryPredicate(retry.UploadPredicate),
-		remote.WithRetryBackoff(remote.Backoff{Duration: retry.DefaultBase, Factor: 2, Jitter: 0.25, Steps: 3}),
+		remote.WithRetryPredicate(func(error) bool { return false }),
 	}
 	api := spec.hubAPI
 	if api == "" && spec.registry.RegistryStr() == name.DefaultRegistry {

@@ -3,6 +3,7 @@ package copy
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 
@@ -20,6 +21,8 @@ type Engine struct {
 	dstRead *remote.Puller
 	dst     *remote.Pusher
 	fetched flight[*remote.Descriptor]
+	written flight[struct{}]     // destination repository @ digest, once written
+	clients flight[*http.Client] // destination repository, mount source → client
 	homes   blobHomes
 	limited atomic.Bool
 	pulls   pullPlan
@@ -61,6 +64,12 @@ func (e *Engine) Destination() *remote.Puller { return e.dstRead }
 // task's outcome goes to the WithResults sink; a failing task never stops the
 // others.
 //
+// A task goes through three stages, each with its own jobs workers: plan
+// (both sides' digests), transfer (fetch and push) and confirm (verify). A
+// worker that waited on the slowest of those round trips would leave the
+// registries idle; pipelined, planning runs ahead of the copies and
+// verification behind them, each stage bounded by the job count.
+//
 // Once ctx is done (the user pressed Ctrl-C) or the source's pull limit is
 // spent, no new task starts: the rest are reported pending. Copies already in
 // flight finish — they run on a context that ctx's cancellation does not
@@ -71,41 +80,88 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 	if work == nil {
 		work = context.WithoutCancel(ctx)
 	}
+	planned := make(chan *job, e.o.jobs)
+	copied := make(chan *job, e.o.jobs)
+	stage(e.o.jobs, func() {
+		for t := range tasks {
+			if why := e.stopped(ctx); why != "" {
+				e.o.sink(pending(t, why))
+				continue
+			}
+			e.begin(t)
+			if e.o.check {
+				e.o.sink(e.check(work, t))
+				continue
+			}
+			if j, done := e.plan(work, t); done {
+				e.finish(ctx, work, j)
+			} else {
+				planned <- j
+			}
+		}
+	}, func() { close(planned) })
+	stage(e.o.jobs, func() {
+		for j := range planned {
+			if why := e.stopped(ctx); why != "" {
+				e.o.sink(pending(j.t, why))
+				continue
+			}
+			if e.transfer(work, j) {
+				e.finish(ctx, work, j)
+			} else {
+				copied <- j
+			}
+		}
+	}, func() { close(copied) })
+	var last sync.WaitGroup
+	last.Add(1)
+	stage(e.o.jobs, func() {
+		for j := range copied {
+			e.confirm(work, j)
+			e.finish(ctx, work, j)
+		}
+	}, last.Done)
+	last.Wait()
+}
+
+// stage runs n workers, then after them all, then.
+func stage(n int, worker, then func()) {
 	var wg sync.WaitGroup
-	for range e.o.jobs {
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for t := range tasks {
-				switch {
-				case ctx.Err() != nil:
-					e.o.sink(pending(t, "interrupted"))
-				case e.limited.Load() && e.o.wait == nil:
-					e.o.sink(pending(t, ErrPullLimit.Error()))
-				case e.o.check:
-					e.begin(t)
-					e.o.sink(e.check(work, t))
-				default:
-					e.begin(t)
-					e.o.sink(e.oneWaiting(ctx, work, t))
-				}
-			}
+			worker()
 		}()
 	}
-	wg.Wait()
+	go func() {
+		wg.Wait()
+		then()
+	}()
 }
 
-// oneWaiting runs one task; with WithPullLimitWait, a task stopped by the
-// pull limit waits and tries again until it ends otherwise or ctx is done.
-func (e *Engine) oneWaiting(ctx, work context.Context, t Task) report.Result {
-	res := e.one(work, t)
+// stopped says why no new task may start, "" when it may.
+func (e *Engine) stopped(ctx context.Context) string {
+	switch {
+	case ctx.Err() != nil:
+		return "interrupted"
+	case e.limited.Load() && e.o.wait == nil:
+		return ErrPullLimit.Error()
+	}
+	return ""
+}
+
+// finish reports j; with WithPullLimitWait, a task stopped by the pull limit
+// waits and runs again, whole, until it ends otherwise or ctx is done.
+func (e *Engine) finish(ctx, work context.Context, j *job) {
+	res := j.res
 	for e.o.wait != nil && res.Status == report.StatusPending && ctx.Err() == nil {
 		if err := e.o.wait(ctx); err != nil {
 			break
 		}
-		res = e.one(work, t)
+		res = e.one(work, j.t)
 	}
-	return res
+	e.o.sink(res)
 }
 
 func (e *Engine) begin(t Task) {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+
+	"github.com/google/go-containerregistry/pkg/authn"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/sirupsen/logrus"
@@ -15,25 +18,28 @@ import (
 const DefaultJobs = 4
 
 type options struct {
-	jobs      int
-	log       logrus.FieldLogger
-	src       []remote.Option
-	dst       []remote.Option
-	dryRun    bool
-	verify    bool
-	check     bool
-	hints     [2]func() string
-	wait      func(context.Context) error
-	abort     context.Context
-	noClobber bool
-	started   func(Task)
-	sink      func(report.Result)
+	jobs         int
+	log          logrus.FieldLogger
+	src          []remote.Option
+	dst          []remote.Option
+	dstKeychain  authn.Keychain
+	dstTransport http.RoundTripper
+	dryRun       bool
+	verify       bool
+	check        bool
+	hints        [2]func() string
+	wait         func(context.Context) error
+	abort        context.Context
+	noClobber    bool
+	started      func(Task)
+	sink         func(report.Result)
 }
 
 func defaults() options {
 	l := logrus.New()
 	l.Out = io.Discard
-	return options{jobs: DefaultJobs, log: l, verify: true, sink: func(report.Result) {}}
+	return options{jobs: DefaultJobs, log: l, verify: true, sink: func(report.Result) {},
+		dstKeychain: authn.NewMultiKeychain(), dstTransport: remote.DefaultTransport}
 }
 
 // Option configures an Engine.
@@ -72,6 +78,16 @@ func WithSource(opts ...remote.Option) Option {
 func WithDestination(opts ...remote.Option) Option {
 	return func(o *options) error {
 		o.dst = opts
+		return nil
+	}
+}
+
+// WithDestinationAuth sets the credentials and base transport blob uploads
+// use: they bypass go-containerregistry's pusher (see put), so they cannot
+// take its options. Default: anonymous, ggcr's default transport.
+func WithDestinationAuth(kc authn.Keychain, rt http.RoundTripper) Option {
+	return func(o *options) error {
+		o.dstKeychain, o.dstTransport = kc, rt
 		return nil
 	}
 }

@@ -15,87 +15,119 @@ import (
 	"github.com/crane-migrate/crane-migrate/verify"
 )
 
-// one plans, copies and verifies a single task.
-func (e *Engine) one(ctx context.Context, t Task) report.Result {
-	res := report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms, Signature: t.Signature}
-	log := e.o.log.WithFields(logrus.Fields{"source": res.Source, "destination": res.Destination})
-	fail := func(err error) report.Result {
-		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-			res.Status, res.Error = report.StatusPending, "not completed: aborted (nothing half written; a re-run copies it)"
-			return res
-		}
-		if e.isSourcePullLimit(err, t) {
-			e.limited.Store(true)
-			res.Status, res.Error = report.StatusPending, fmt.Sprintf("not copied: %v: %v", ErrPullLimit, err)
-			log.Warn("source pull limit reached; starting no more copies")
-			return res
-		}
-		res.Status, res.Error = report.StatusFailed, err.Error()
-		log.WithError(err).Debug("tag failed") // the summary reports it
-		return res
-	}
+// job is one task on its way through the engine's stages.
+type job struct {
+	t    Task
+	res  report.Result
+	log  logrus.FieldLogger
+	src  v1.Hash
+	desc *remote.Descriptor
+	idx  *v1.IndexManifest
+}
 
+// one plans, copies and verifies a single task, stage after stage.
+func (e *Engine) one(ctx context.Context, t Task) report.Result {
+	j, done := e.plan(ctx, t)
+	if !done {
+		done = e.transfer(ctx, j)
+	}
+	if !done {
+		e.confirm(ctx, j)
+	}
+	return j.res
+}
+
+// fail ends j with err: pending when the run was aborted or the source's
+// pull limit is spent, failed otherwise.
+func (e *Engine) fail(ctx context.Context, j *job, err error) {
+	switch {
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		j.res.Status, j.res.Error = report.StatusPending, "not completed: aborted (nothing half written; a re-run copies it)"
+	case e.isSourcePullLimit(err, j.t):
+		e.limited.Store(true)
+		j.res.Status, j.res.Error = report.StatusPending, fmt.Sprintf("not copied: %v: %v", ErrPullLimit, err)
+		j.log.Warn("source pull limit reached; starting no more copies")
+	default:
+		j.res.Status, j.res.Error = report.StatusFailed, err.Error()
+		j.log.WithError(err).Debug("tag failed") // the summary reports it
+	}
+}
+
+// plan learns both sides' digests (from the listings when they gave them)
+// and decides: skipped, conflict, planned (dry run), or to be copied. done
+// means j.res is final.
+func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
+	j = &job{t: t, res: report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms, Signature: t.Signature}}
+	j.log = e.o.log.WithFields(logrus.Fields{"source": j.res.Source, "destination": j.res.Destination})
 	src, mediaType, err := e.sourceDigest(ctx, t)
 	if err != nil {
-		return fail(err)
+		e.fail(ctx, j, err)
+		return j, true
 	}
-	res.SourceDigest = src.String()
+	j.src, j.res.SourceDigest = src, src.String()
 	dst, err := e.destinationDigest(ctx, t)
 	if err != nil {
-		return fail(err)
+		e.fail(ctx, j, err)
+		return j, true
 	}
-	res.DestinationDigest = dst
-	if dst == src.String() {
-		res.Status, res.Verified = report.StatusSkipped, true
-		log.Debug("already at destination")
-		return res
-	}
-	if dst != "" && e.o.noClobber {
-		res.Status, res.Error = report.StatusConflict, fmt.Sprintf("destination has %s; left as it is (--no-clobber)", dst)
-		return res
-	}
-	if e.o.dryRun {
+	j.res.DestinationDigest = dst
+	switch {
+	case dst == src.String():
+		j.res.Status, j.res.Verified = report.StatusSkipped, true
+		j.log.Debug("already at destination")
+	case dst != "" && e.o.noClobber:
+		j.res.Status, j.res.Error = report.StatusConflict, fmt.Sprintf("destination has %s; left as it is (--no-clobber)", dst)
+	case e.o.dryRun:
 		e.pulls.add(t.Source.Context().Digest(src.String()).String(), t, e.isIndex(ctx, t, mediaType))
-		res.Status = report.StatusPlanned
-		log.Debug("planned")
-		return res
+		j.res.Status = report.StatusPlanned
+		j.log.Debug("planned")
+	default:
+		return j, false
 	}
+	return j, true
+}
 
-	desc, err := e.fetch(ctx, t.Source.Context().Digest(src.String()))
+// transfer copies j's manifest (and what it needs) to the destination tag.
+// done means j.res is final: it failed, or it is not to be verified.
+func (e *Engine) transfer(ctx context.Context, j *job) (done bool) {
+	t := j.t
+	desc, err := e.fetch(ctx, t.Source.Context().Digest(j.src.String()))
 	if err != nil {
-		return fail(err)
+		e.fail(ctx, j, err)
+		return true
 	}
-	m := &mounting{homes: &e.homes, dst: t.Destination.Context()}
-	target, err := m.pushable(desc)
-	if err != nil {
-		return fail(fmt.Errorf("reading %s: %w", t.Source, err))
-	}
-	if err := e.dst.Push(ctx, t.Destination, target); err != nil {
+	if err := e.put(ctx, t.Source.Context(), t.Destination, desc); err != nil {
 		if immutable(err) {
-			return fail(fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, dst, src, err))
+			err = fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, j.res.DestinationDigest, j.src, err)
+		} else {
+			err = fmt.Errorf("pushing %s: %w", t.Destination, e.hintByHost(err, t))
 		}
-		return fail(fmt.Errorf("pushing %s: %w", t.Destination, e.hintByHost(err, t)))
+		e.fail(ctx, j, err)
+		return true
 	}
-	m.done()
-	res.Status, res.DestinationDigest = report.StatusCopied, src.String()
+	j.res.Status, j.res.DestinationDigest = report.StatusCopied, j.src.String()
 	idx, platforms, err := describe(desc)
 	if err != nil {
-		return fail(fmt.Errorf("reading %s: %w", t.Source, err))
+		e.fail(ctx, j, fmt.Errorf("reading %s: %w", t.Source, err))
+		return true
 	}
 	if platforms != nil {
-		res.Platforms = platforms
+		j.res.Platforms = platforms
 	}
-	log.Info("copied")
-	if !e.o.verify {
-		return res
-	}
-	out, err := verify.Destination(ctx, e.dstRead, t.Destination, src, idx)
-	res.DestinationDigest = out.DestinationDigest
+	j.desc, j.idx = desc, idx
+	j.log.Info("copied")
+	return !e.o.verify
+}
+
+// confirm verifies a copied tag at the destination.
+func (e *Engine) confirm(ctx context.Context, j *job) {
+	out, err := verify.Destination(ctx, e.dstRead, j.t.Destination, j.src, j.idx)
+	j.res.DestinationDigest = out.DestinationDigest
 	if err != nil {
-		return fail(fmt.Errorf("verifying: %w", err))
+		e.fail(ctx, j, fmt.Errorf("verifying: %w", err))
+		return
 	}
-	res.Verified = true
-	return res
+	j.res.Verified = true
 }
 
 // sourceDigest takes the digest from the listing when it has one (media

@@ -30,9 +30,14 @@ func (t *Traffic) request(req *http.Request) {
 	req.Body = &countingBody{ReadCloser: req.Body, n: &t.uploaded}
 }
 
+// response counts a mount the registry took, except one offered from the
+// repository itself: its 201 only says the blob was already there.
 func (t *Traffic) response(req *http.Request, resp *http.Response) {
-	if t != nil && resp != nil && resp.StatusCode == http.StatusCreated && req.Method == http.MethodPost &&
-		req.URL.Query().Get("mount") != "" {
+	if t == nil || resp == nil || resp.StatusCode != http.StatusCreated || req.Method != http.MethodPost {
+		return
+	}
+	q := req.URL.Query()
+	if q.Get("mount") != "" && req.URL.Path != "/v2/"+q.Get("from")+"/blobs/uploads/" {
 		t.mounts.Add(1)
 	}
 }

@@ -8,17 +8,15 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
-// UploadPredicate is for go-containerregistry's blob-upload retry, the one
-// retry ggcr does that a RoundTripper cannot: a blob's streaming PATCH has a
-// body that cannot be replayed, so after it fails the whole upload (initiate,
-// stream, commit) must start again. Every other request was already retried
-// by Transport, so the predicate refuses those: the two layers never multiply.
-func UploadPredicate(err error) bool {
+// Upload says whether a blob upload that failed with err is worth starting
+// over: its streamed PUT met a server error, a timeout or a broken
+// connection. Requests without a body were already retried by Transport.
+func Upload(err error) bool {
 	var te *transport.Error
 	if errors.As(err, &te) && te.Request != nil {
-		return te.Request.Method == http.MethodPatch &&
+		return te.Request.Method == http.MethodPut &&
 			(te.StatusCode >= 500 || te.StatusCode == http.StatusRequestTimeout)
 	}
 	var ue *url.Error
-	return errors.As(err, &ue) && ue.Op == "Patch" && transient(ue.Err)
+	return errors.As(err, &ue) && ue.Op == "Put" && transient(ue.Err)
 }

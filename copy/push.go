@@ -1,0 +1,254 @@
+package copy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/crane-migrate/crane-migrate/retry"
+)
+
+// The push path is ours rather than go-containerregistry's Pusher.Push,
+// because the pusher spends round trips a migration can do without: a HEAD
+// before every manifest, a HEAD before every blob, and an upload in three
+// requests (POST, PATCH, PUT). Here each blob costs one POST that offers a
+// mount — from the source repository when both sides are one registry, from
+// the repository this run already put it in, or from the destination
+// repository itself, which answers "already here" — and, only when that
+// mount is refused, one PUT streamed from the source. Manifests are PUT
+// without a HEAD: planning already compared the digests.
+
+// uploadAttempts is how many times a blob upload is started over after a
+// transient failure of its streamed PUT, which no RoundTripper can replay.
+const uploadAttempts = 3
+
+// pushJobs bounds the blobs and child manifests one manifest writes at once.
+const pushJobs = 8
+
+// put writes desc (a manifest read from src) as ref, after everything it
+// refers to: its blobs and, for an index, its child manifests by digest.
+func (e *Engine) put(ctx context.Context, src name.Repository, ref name.Reference, desc *remote.Descriptor) error {
+	blobs, children, err := references(desc.Manifest)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", src.Digest(desc.Digest.String()), err)
+	}
+	var g errgroup.Group // no shared cancellation: a blob another tag waits on must not die of this tag's failure
+	g.SetLimit(pushJobs)
+	for _, b := range blobs {
+		g.Go(func() error { return e.blob(ctx, src, ref.Context(), b) })
+	}
+	for _, c := range children {
+		g.Go(func() error { return e.child(ctx, src, ref.Context(), c) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return e.dst.Put(ctx, ref, rawManifest{raw: desc.Manifest, mediaType: desc.MediaType})
+}
+
+// child writes an index's child by digest, once per destination repository
+// in the whole run: a child shared by several indexes is read and written once.
+func (e *Engine) child(ctx context.Context, src, dst name.Repository, c v1.Descriptor) error {
+	if !c.MediaType.IsImage() && !c.MediaType.IsIndex() {
+		return e.blob(ctx, src, dst, c) // an index may list a plain blob
+	}
+	_, err := e.written.do(ctx, dst.String()+"@"+c.Digest.String(), func() (struct{}, error) {
+		desc, err := e.fetch(ctx, src.Digest(c.Digest.String()))
+		if err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, e.put(ctx, src, dst.Digest(c.Digest.String()), desc)
+	})
+	return err
+}
+
+// references lists what a manifest needs at the destination before it can
+// be put: blobs (config, layers; not foreign layers, which live elsewhere by
+// design) and child manifests. One parse covers images, indexes, OCI
+// artifacts and schema 1.
+func references(raw []byte) (blobs, children []v1.Descriptor, err error) {
+	var m struct {
+		Config    *v1.Descriptor  `json:"config"`
+		Layers    []v1.Descriptor `json:"layers"`
+		Manifests []v1.Descriptor `json:"manifests"`
+		FSLayers  []struct {
+			BlobSum v1.Hash `json:"blobSum"`
+		} `json:"fsLayers"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, nil, fmt.Errorf("parsing manifest: %w", err)
+	}
+	if m.Config != nil && m.Config.Digest.Hex != "" {
+		blobs = append(blobs, *m.Config)
+	}
+	seen := map[v1.Hash]bool{}
+	for _, l := range m.Layers {
+		if l.MediaType.IsDistributable() && !seen[l.Digest] {
+			seen[l.Digest] = true
+			blobs = append(blobs, l)
+		}
+	}
+	for _, l := range m.FSLayers {
+		if !seen[l.BlobSum] {
+			seen[l.BlobSum] = true
+			blobs = append(blobs, v1.Descriptor{Digest: l.BlobSum, Size: -1})
+		}
+	}
+	return blobs, m.Manifests, nil
+}
+
+// blob makes dst hold blob d of src, once per destination repository in the
+// whole run, and starts the upload over after a transient failure.
+func (e *Engine) blob(ctx context.Context, src, dst name.Repository, d v1.Descriptor) error {
+	_, err := e.written.do(ctx, dst.String()+"@"+d.Digest.String(), func() (struct{}, error) {
+		var err error
+		for try := 1; ; try++ {
+			if err = e.tryBlob(ctx, src, dst, d); err == nil {
+				e.homes.add(dst, d.Digest)
+				return struct{}{}, nil
+			}
+			if try == uploadAttempts || !retry.Upload(err) {
+				return struct{}{}, err
+			}
+			e.o.log.WithError(err).WithField("blob", d.Digest.String()).Warn("blob upload failed; starting it over")
+			select {
+			case <-ctx.Done():
+				return struct{}{}, ctx.Err()
+			case <-time.After(time.Duration(try) * retry.DefaultBase):
+			}
+		}
+	})
+	return err
+}
+
+// tryBlob offers a mount, then uploads if the registry did not take it.
+func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Descriptor) error {
+	from := dst
+	if src.RegistryStr() == dst.RegistryStr() {
+		from = src
+	} else if home, ok := e.homes.home(dst, d.Digest); ok {
+		from = home
+	}
+	c, err := e.client(ctx, dst, from)
+	if err != nil {
+		return err
+	}
+	u := url.URL{Scheme: dst.Scheme(), Host: dst.RegistryStr(), Path: "/v2/" + dst.RepositoryStr() + "/blobs/uploads/",
+		RawQuery: url.Values{"mount": {d.Digest.String()}, "from": {from.RepositoryStr()}}.Encode()}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	err = transport.CheckError(resp, http.StatusCreated, http.StatusAccepted)
+	drainClose(resp)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode == http.StatusCreated {
+		return nil // mounted, or already there
+	}
+	loc, err := resp.Location()
+	if err != nil {
+		return fmt.Errorf("blob upload to %s: %w", dst, err)
+	}
+	if err := e.upload(ctx, c, src, loc, d); err != nil {
+		abandon(c, loc)
+		return err
+	}
+	return nil
+}
+
+// upload streams blob d from the source into the upload session at loc, in
+// one PUT. The source read checks the digest as it goes, and the registry
+// checks it again before it keeps the blob.
+func (e *Engine) upload(ctx context.Context, c *http.Client, src name.Repository, loc *url.URL, d v1.Descriptor) error {
+	l, err := e.src.Layer(ctx, src.Digest(d.Digest.String()))
+	if err != nil {
+		return err
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		return fmt.Errorf("reading blob %s of %s: %w", d.Digest, src, err)
+	}
+	defer rc.Close()
+	q := loc.Query()
+	q.Set("digest", d.Digest.String())
+	loc.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, loc.String(), rc)
+	if err != nil {
+		return err
+	}
+	req.ContentLength = d.Size // -1 (unknown, schema 1) streams chunked
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer drainClose(resp)
+	return transport.CheckError(resp, http.StatusCreated)
+}
+
+// abandon cancels an upload session that failed, so the registry need not
+// wait for its garbage collection. Best effort: the answer changes nothing.
+func abandon(c *http.Client, loc *url.URL) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, loc.String(), nil)
+	if err != nil {
+		return
+	}
+	if resp, err := c.Do(req); err == nil {
+		drainClose(resp)
+	}
+}
+
+// client is an authenticated client for writing blobs to dst (and mounting
+// from from, in dst's registry), one per pair for the whole run: token
+// exchanges are round trips too.
+func (e *Engine) client(ctx context.Context, dst, from name.Repository) (*http.Client, error) {
+	return e.clients.do(ctx, dst.String()+" "+from.String(), func() (*http.Client, error) {
+		auth, err := authn.Resolve(ctx, e.o.dstKeychain, dst.Registry)
+		if err != nil {
+			return nil, fmt.Errorf("destination credentials: %w", err)
+		}
+		scopes := []string{dst.Scope(transport.PushScope)}
+		if from.String() != dst.String() {
+			scopes = append(scopes, from.Scope(transport.PullScope))
+		}
+		rt, err := transport.NewWithContext(ctx, dst.Registry, auth, e.o.dstTransport, scopes)
+		if err != nil {
+			return nil, fmt.Errorf("destination %s: %w", dst, err)
+		}
+		return &http.Client{Transport: rt}, nil
+	})
+}
+
+// rawManifest is a manifest to put as it is, byte for byte.
+type rawManifest struct {
+	raw       []byte
+	mediaType types.MediaType
+}
+
+func (m rawManifest) RawManifest() ([]byte, error)        { return m.raw, nil }
+func (m rawManifest) MediaType() (types.MediaType, error) { return m.mediaType, nil }
+
+func drainClose(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+}

@@ -309,6 +309,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 		if d, present := have.Tags[t.Name]; have.Known && (!present || d.Digest != "") {
 			task.DestinationKnown, task.DestinationDigest = true, d.Digest
 		}
+		task.DestinationNew = have.Known && !have.Exists
 		return task
 	}
 	var signatures []enumerate.Tag

@@ -3,6 +3,7 @@ package copy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,7 +40,7 @@ const pushJobs = 8
 
 // put writes desc (a manifest read from src) as ref, after everything it
 // refers to: its blobs and, for an index, its child manifests by digest.
-func (e *Engine) put(ctx context.Context, src name.Repository, ref name.Reference, desc *remote.Descriptor) error {
+func (e *Engine) put(ctx context.Context, src name.Repository, ref name.Reference, desc *remote.Descriptor, fresh bool) error {
 	blobs, children, err := references(desc.Manifest)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", src.Digest(desc.Digest.String()), err)
@@ -47,10 +48,10 @@ func (e *Engine) put(ctx context.Context, src name.Repository, ref name.Referenc
 	var g errgroup.Group // no shared cancellation: a blob another tag waits on must not die of this tag's failure
 	g.SetLimit(pushJobs)
 	for _, b := range blobs {
-		g.Go(func() error { return e.blob(ctx, src, ref.Context(), b) })
+		g.Go(func() error { return e.blob(ctx, src, ref.Context(), b, fresh) })
 	}
 	for _, c := range children {
-		g.Go(func() error { return e.child(ctx, src, ref.Context(), c) })
+		g.Go(func() error { return e.child(ctx, src, ref.Context(), c, fresh) })
 	}
 	if err := g.Wait(); err != nil {
 		return err
@@ -60,16 +61,16 @@ func (e *Engine) put(ctx context.Context, src name.Repository, ref name.Referenc
 
 // child writes an index's child by digest, once per destination repository
 // in the whole run: a child shared by several indexes is read and written once.
-func (e *Engine) child(ctx context.Context, src, dst name.Repository, c v1.Descriptor) error {
+func (e *Engine) child(ctx context.Context, src, dst name.Repository, c v1.Descriptor, fresh bool) error {
 	if !c.MediaType.IsImage() && !c.MediaType.IsIndex() {
-		return e.blob(ctx, src, dst, c) // an index may list a plain blob
+		return e.blob(ctx, src, dst, c, fresh) // an index may list a plain blob
 	}
 	_, err := e.written.do(ctx, dst.String()+"@"+c.Digest.String(), func() (struct{}, error) {
 		desc, err := e.fetch(ctx, src.Digest(c.Digest.String()))
 		if err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, e.put(ctx, src, dst.Digest(c.Digest.String()), desc)
+		return struct{}{}, e.put(ctx, src, dst.Digest(c.Digest.String()), desc, fresh)
 	})
 	return err
 }
@@ -111,11 +112,11 @@ func references(raw []byte) (blobs, children []v1.Descriptor, err error) {
 
 // blob makes dst hold blob d of src, once per destination repository in the
 // whole run, and starts the upload over after a transient failure.
-func (e *Engine) blob(ctx context.Context, src, dst name.Repository, d v1.Descriptor) error {
+func (e *Engine) blob(ctx context.Context, src, dst name.Repository, d v1.Descriptor, fresh bool) error {
 	_, err := e.written.do(ctx, dst.String()+"@"+d.Digest.String(), func() (struct{}, error) {
 		var err error
 		for try := 1; ; try++ {
-			if err = e.tryBlob(ctx, src, dst, d); err == nil {
+			if err = e.tryBlob(ctx, src, dst, d, fresh); err == nil {
 				e.homes.add(dst, d.Digest)
 				return struct{}{}, nil
 			}
@@ -133,64 +134,115 @@ func (e *Engine) blob(ctx context.Context, src, dst name.Repository, d v1.Descri
 	return err
 }
 
-// tryBlob offers a mount, then uploads if the registry did not take it.
-func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Descriptor) error {
-	from := dst
-	if src.RegistryStr() == dst.RegistryStr() {
+// tryBlob offers a mount, then uploads if the registry did not take it. In
+// a fresh destination repository (one that did not exist when planned) only
+// what this run wrote can be there: a blob with no home elsewhere is not
+// offered at all, and its source read starts alongside the POST.
+func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Descriptor, fresh bool) error {
+	from, offer := dst, true
+	switch home, ok := e.homes.home(dst, d.Digest); {
+	case src.RegistryStr() == dst.RegistryStr():
 		from = src
-	} else if home, ok := e.homes.home(dst, d.Digest); ok {
+	case ok:
 		from = home
+	case fresh:
+		offer = false
 	}
 	c, err := e.client(ctx, dst, from)
 	if err != nil {
 		return err
 	}
-	u := url.URL{Scheme: dst.Scheme(), Host: dst.RegistryStr(), Path: "/v2/" + dst.RepositoryStr() + "/blobs/uploads/",
-		RawQuery: url.Values{"mount": {d.Digest.String()}, "from": {from.RepositoryStr()}}.Encode()}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
-	if err != nil {
-		return err
+	var body <-chan opened
+	if !offer {
+		body = e.open(ctx, src, d)
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
+	u := url.URL{Scheme: dst.Scheme(), Host: dst.RegistryStr(), Path: "/v2/" + dst.RepositoryStr() + "/blobs/uploads/"}
+	if offer {
+		u.RawQuery = url.Values{"mount": {d.Digest.String()}, "from": {from.RepositoryStr()}}.Encode()
 	}
-	err = transport.CheckError(resp, http.StatusCreated, http.StatusAccepted)
-	drainClose(resp)
-	if err != nil {
-		return err
+	loc, err := e.start(ctx, c, u)
+	if err != nil || loc == nil {
+		if body != nil {
+			(<-body).close()
+		}
+		return err // or mounted (already there): nothing to upload
 	}
-	if resp.StatusCode == http.StatusCreated {
-		return nil // mounted, or already there
+	if body == nil {
+		body = e.open(ctx, src, d)
 	}
-	loc, err := resp.Location()
-	if err != nil {
-		return fmt.Errorf("blob upload to %s: %w", dst, err)
+	b := <-body
+	if b.err == nil {
+		err = e.upload(ctx, c, loc, d, b.rc)
 	}
-	if err := e.upload(ctx, c, src, loc, d); err != nil {
+	b.close()
+	if b.err != nil || err != nil {
 		abandon(c, loc)
-		return err
+		return errors.Join(b.err, err)
 	}
 	return nil
 }
 
-// upload streams blob d from the source into the upload session at loc, in
-// one PUT. The source read checks the digest as it goes, and the registry
-// checks it again before it keeps the blob.
-func (e *Engine) upload(ctx context.Context, c *http.Client, src name.Repository, loc *url.URL, d v1.Descriptor) error {
-	l, err := e.src.Layer(ctx, src.Digest(d.Digest.String()))
+// start POSTs to u; the upload location, or nil when the registry answered
+// 201: the offered mount was taken.
+func (e *Engine) start(ctx context.Context, c *http.Client, u url.URL) (*url.URL, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rc, err := l.Compressed()
+	resp, err := c.Do(req)
 	if err != nil {
-		return fmt.Errorf("reading blob %s of %s: %w", d.Digest, src, err)
+		return nil, err
 	}
-	defer rc.Close()
+	err = transport.CheckError(resp, http.StatusCreated, http.StatusAccepted)
+	drainClose(resp)
+	if err != nil || resp.StatusCode == http.StatusCreated {
+		return nil, err
+	}
+	loc, err := resp.Location()
+	if err != nil {
+		return nil, fmt.Errorf("blob upload to %s: %w", u.Host+u.Path, err)
+	}
+	return loc, nil
+}
+
+// opened is a source blob's body, or why it could not be read.
+type opened struct {
+	rc  io.ReadCloser
+	err error
+}
+
+func (o opened) close() {
+	if o.rc != nil {
+		o.rc.Close()
+	}
+}
+
+// open starts reading blob d from src.
+func (e *Engine) open(ctx context.Context, src name.Repository, d v1.Descriptor) <-chan opened {
+	out := make(chan opened, 1)
+	go func() {
+		l, err := e.src.Layer(ctx, src.Digest(d.Digest.String()))
+		if err != nil {
+			out <- opened{err: err}
+			return
+		}
+		rc, err := l.Compressed()
+		if err != nil {
+			err = fmt.Errorf("reading blob %s of %s: %w", d.Digest, src, err)
+		}
+		out <- opened{rc: rc, err: err}
+	}()
+	return out
+}
+
+// upload streams a source blob into the upload session at loc, in one PUT.
+// The source read checks the digest as it goes, and the registry checks it
+// again before it keeps the blob.
+func (e *Engine) upload(ctx context.Context, c *http.Client, loc *url.URL, d v1.Descriptor, rc io.Reader) error {
 	q := loc.Query()
 	q.Set("digest", d.Digest.String())
 	loc.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, loc.String(), rc)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, loc.String(), io.NopCloser(rc))
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func (e *Engine) transfer(ctx context.Context, j *job) (done bool) {
 		e.fail(ctx, j, err)
 		return true
 	}
-	if err := e.put(ctx, t.Source.Context(), t.Destination, desc); err != nil {
+	if err := e.put(ctx, t.Source.Context(), t.Destination, desc, t.DestinationNew); err != nil {
 		if immutable(err) {
 			err = fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, j.res.DestinationDigest, j.src, err)
 		} else {

@@ -19,6 +19,10 @@ type Task struct {
 	// means the destination tag does not exist.
 	DestinationKnown  bool
 	DestinationDigest string
+	// DestinationNew says the destination repository did not exist when
+	// planned: it holds only what this run writes, so blobs are uploaded
+	// without first asking whether it has them.
+	DestinationNew bool
 
 	// Signature marks a cosign-style sha256-<hex>.sig/.att/.sbom tag.
 	Signature bool

@@ -290,16 +290,26 @@ func repoOf(ref string) string {
 
 // repoTasks sends one task per tag of srcRepo that passes the filter.
 func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, tasks chan<- copy.Task) {
+	// The destination is prepared (listed, created, described) while the
+	// source is listed: two round trips apart, not one after the other. No
+	// task is sent before it is ready.
 	var have enumerate.Snapshot
+	ready := func() bool { return true }
 	if !r.check {
-		var ok, created bool
-		if have, created, ok = r.prepareDestination(ctx, srcRepo, dstRepo); !ok {
-			return
-		}
-		if err := r.syncMetadata(ctx, srcRepo, dstRepo, created, true); err != nil {
-			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
-			return
-		}
+		prepared := make(chan bool, 1)
+		go func() {
+			h, created, ok := r.prepareDestination(ctx, srcRepo, dstRepo)
+			if ok {
+				if err := r.syncMetadata(ctx, srcRepo, dstRepo, created, true); err != nil {
+					r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+					ok = false
+				}
+			}
+			have = h
+			prepared <- ok
+		}()
+		ready = sync.OnceValue(func() bool { return <-prepared })
+		defer ready() // wait for it even when the listing fails
 	}
 	clean := false
 	defer func() { r.listed(ctx, dstRepo, clean) }()
@@ -319,6 +329,9 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 	for t, err := range r.srcList.Tags(ctx, srcRepo) {
 		if err != nil {
 			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+			return
+		}
+		if !ready() {
 			return
 		}
 		switch {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"syscall"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -15,14 +16,25 @@ import (
 // answers and that its Docker Hub login works: a typo in a host name or a
 // wrong password is one clear line (exit 2), not a failure per tag.
 func preflight(ctx context.Context, rt http.RoundTripper, tls tlsPolicy, sides ...*side) error {
-	for _, s := range sides {
-		if err := ping(ctx, rt, tls, s.registry); err != nil {
-			return asUsage(fmt.Errorf("%s registry %s: %w", s.label, s.registry, err))
-		}
-		if s.hub != nil && s.hub.Authenticated() {
-			if err := s.hub.Login(ctx); err != nil {
-				return asUsage(fmt.Errorf("%s Docker Hub API %s: %w", s.label, s.hub.BaseURL(), err))
+	errs := make([]error, len(sides)) // both sides at once; the first side's error wins
+	var wg sync.WaitGroup
+	for i, s := range sides {
+		wg.Go(func() {
+			if err := ping(ctx, rt, tls, s.registry); err != nil {
+				errs[i] = asUsage(fmt.Errorf("%s registry %s: %w", s.label, s.registry, err))
+				return
 			}
+			if s.hub != nil && s.hub.Authenticated() {
+				if err := s.hub.Login(ctx); err != nil {
+					errs[i] = asUsage(fmt.Errorf("%s Docker Hub API %s: %w", s.label, s.hub.BaseURL(), err))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil

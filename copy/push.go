@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/crane-migrate/crane-migrate/retry"
@@ -123,7 +124,7 @@ func (e *Engine) blob(ctx context.Context, src, dst name.Repository, d v1.Descri
 			if try == uploadAttempts || !retry.Upload(err) {
 				return struct{}{}, err
 			}
-			e.o.log.WithError(err).WithField("blob", d.Digest.String()).Warn("blob upload failed; starting it over")
+			e.o.log.WithError(err).WithFields(logrus.Fields{"repository": dst.String(), "blob": d.Digest.String()}).Warn("blob upload failed; starting it over")
 			select {
 			case <-ctx.Done():
 				return struct{}{}, ctx.Err()

@@ -35,12 +35,7 @@ func newCopyCommand() *cli.Command {
 			}
 			one := func(ctx context.Context, r *run, tasks chan<- copy.Task) {
 				if r.dst.hub != nil { // a missing Docker Hub repository is created with the source's visibility first
-					_, created, ok := r.prepareDestination(ctx, src.Context(), dst.Context())
-					if !ok {
-						return
-					}
-					if err := r.syncMetadata(ctx, src.Context(), dst.Context(), created, false); err != nil {
-						r.fail(ctx, src.Context().String(), dst.Context().String(), err)
+					if _, ok := r.prepareDestination(ctx, src.Context(), dst.Context(), false); !ok {
 						return
 					}
 				}

@@ -51,13 +51,21 @@ var ErrPublicDestination = errors.New("the source repository is private but the 
 // existing destination is public is refused (unless --allow-public-destination):
 // its images would be published. Docker documents no endpoint to change a
 // repository's visibility, so the user has to make it private by hand.
-func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository, created, texts bool) error {
+// source is the source's details when they were already read, else nil.
+func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository, created, texts bool, source *hub.Repository) error {
 	if !r.bothHubs() || r.check {
 		return nil
 	}
 	dns, drel := enumerate.HubPath(dstRepo)
 	note := func(f func(*report.Repository)) { r.results.Repository(srcRepo.String(), dstRepo.String(), f) }
-	src, err := r.sourceRepository(ctx, srcRepo)
+	var src hub.Repository
+	var err error
+	if source != nil {
+		src = *source
+	} else {
+		sns, srel := enumerate.HubPath(srcRepo)
+		src, err = r.src.hub.Repository(ctx, sns, srel)
+	}
 	if err != nil {
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
 		return nil

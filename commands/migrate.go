@@ -36,11 +36,8 @@ type run struct {
 
 	mu       sync.Mutex
 	excluded map[string]int // destination repository → tags left out by filters
-	// read holds a source repository's Hub details from creating its
-	// destination until syncMetadata takes them: one GET, not two.
-	read    map[string]hub.Repository
-	sync    hubSync
-	display *progress.Display
+	sync     hubSync
+	display  *progress.Display
 }
 
 // execute wires sides, engine and producer together, then reports.
@@ -48,9 +45,8 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	log, restore := newLogger(stderr, cfg.logFormat, cfg.verbose, cfg.quiet)
 	defer restore()
 	var quota retry.Quota
-	var traffic retry.Traffic
 	started := time.Now()
-	rt := newTransport(cfg, log, &quota, &traffic)
+	rt := newTransport(cfg, log, &quota)
 	src, err := newSide(ctx, sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
 	if err != nil {
 		return err
@@ -110,7 +106,7 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 
 	rep := r.results.Report()
 	rep.Summary.Repositories = r.repositories(rep)
-	rep.Summary.BytesUploaded, rep.Summary.Mounts = traffic.Uploaded(), traffic.Mounts()
+	rep.Summary.BytesUploaded, rep.Summary.Mounts = r.engine.Traffic()
 	rep.Summary.Seconds = time.Since(started).Round(100 * time.Millisecond).Seconds()
 	switch {
 	case cfg.output == "json":
@@ -213,25 +209,34 @@ func (r *run) fail(ctx context.Context, source, destination string, err error) {
 	r.results.Add(res)
 }
 
-// prepareDestination lists what dstRepo holds and, on Docker Hub, creates it
-// with the source's visibility before anything is pushed. false means the
-// repository's copy must not start (the failure is recorded). After the pull
-// limit stopped the run, nothing is created: the tags are only counted.
-func (r *run) prepareDestination(ctx context.Context, srcRepo, dstRepo name.Repository) (have enumerate.Snapshot, created, ok bool) {
+// prepareDestination lists what dstRepo holds, on Docker Hub creates it with
+// the source's visibility before anything is pushed, then checks visibility
+// and copies the descriptions (texts false: visibility only, for a single
+// tag). false means the repository's copy must not start (the failure is
+// recorded). After the pull limit stopped the run, nothing is created: the
+// tags are only counted.
+func (r *run) prepareDestination(ctx context.Context, srcRepo, dstRepo name.Repository, texts bool) (have enumerate.Snapshot, ok bool) {
 	have, err := r.dstList.Snapshot(ctx, dstRepo)
 	if err != nil {
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
-		return have, false, false
+		return have, false
 	}
-	if have.Exists || r.dst.hub == nil || r.engine.PullLimited() {
-		return have, false, true // only Docker Hub needs (and allows) creating a repository before a push
+	created := false
+	var source *hub.Repository
+	// only Docker Hub needs (and allows) creating a repository before a push
+	if !have.Exists && r.dst.hub != nil && !r.engine.PullLimited() {
+		if source, err = r.createDestination(ctx, srcRepo, dstRepo); err != nil {
+			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+			r.results.Repository(srcRepo.String(), dstRepo.String(), func(p *report.Repository) { p.Error = err.Error() })
+			return have, false
+		}
+		created = !r.cfg.dryRun
 	}
-	if err := r.createDestination(ctx, srcRepo, dstRepo); err != nil {
+	if err := r.syncMetadata(ctx, srcRepo, dstRepo, created, texts, source); err != nil {
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
-		r.results.Repository(srcRepo.String(), dstRepo.String(), func(p *report.Repository) { p.Error = err.Error() })
-		return have, false, false
+		return have, false
 	}
-	return have, !r.cfg.dryRun, true
+	return have, true
 }
 
 func (r *run) exclude(repo name.Repository) {
@@ -298,13 +303,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 	if !r.check {
 		prepared := make(chan bool, 1)
 		go func() {
-			h, created, ok := r.prepareDestination(ctx, srcRepo, dstRepo)
-			if ok {
-				if err := r.syncMetadata(ctx, srcRepo, dstRepo, created, true); err != nil {
-					r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
-					ok = false
-				}
-			}
+			h, ok := r.prepareDestination(ctx, srcRepo, dstRepo, true)
 			have = h
 			prepared <- ok
 		}()

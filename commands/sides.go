@@ -91,12 +91,12 @@ func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.Roun
 // newTransport is shared by both sides and the Hub API: one connection pool,
 // sized to the job count so parallel copies do not queue for connections,
 // behind the one retry layer.
-func newTransport(cfg migrateConfig, log logrus.FieldLogger, quota *retry.Quota, traffic *retry.Traffic) http.RoundTripper {
+func newTransport(cfg migrateConfig, log logrus.FieldLogger, quota *retry.Quota) http.RoundTripper {
 	t := remote.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = cfg.concurrency * 2
 	t.MaxIdleConns = cfg.concurrency * 8
 	// A registry that accepts a connection and never answers must not hold a
 	// worker forever: in-flight copies are not cancelled by the first Ctrl-C.
 	t.ResponseHeaderTimeout = 2 * time.Minute
-	return retry.New(cfg.tls.wrap(t), retry.WithLogger(log), retry.WithQuota(quota), retry.WithTraffic(traffic))
+	return retry.New(cfg.tls.wrap(t), retry.WithLogger(log), retry.WithQuota(quota))
 }

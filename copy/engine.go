@@ -24,8 +24,12 @@ type Engine struct {
 	written flight[struct{}]     // destination repository @ digest, once written
 	clients flight[*http.Client] // destination repository, mount source → client
 	homes   blobHomes
-	limited atomic.Bool
-	pulls   pullPlan
+	// uploaded and mounts are what the run moved, for its summary: blob
+	// bytes sent in uploads, and blobs mounted from another repository.
+	uploaded atomic.Int64
+	mounts   atomic.Int64
+	limited  atomic.Bool
+	pulls    pullPlan
 }
 
 // New builds an engine.
@@ -82,7 +86,7 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 	}
 	planned := make(chan *job, e.o.jobs)
 	copied := make(chan *job, e.o.jobs)
-	stage(e.o.jobs, func() {
+	closeAfter(stage(e.o.jobs, func() {
 		for t := range tasks {
 			if why := e.stopped(ctx); why != "" {
 				e.o.sink(pending(t, why))
@@ -99,8 +103,8 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 				planned <- j
 			}
 		}
-	}, func() { close(planned) })
-	stage(e.o.jobs, func() {
+	}), planned)
+	closeAfter(stage(e.o.jobs, func() {
 		for j := range planned {
 			if why := e.stopped(ctx); why != "" {
 				e.o.sink(pending(j.t, why))
@@ -112,31 +116,30 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 				copied <- j
 			}
 		}
-	}, func() { close(copied) })
-	var last sync.WaitGroup
-	last.Add(1)
+	}), copied)
 	stage(e.o.jobs, func() {
 		for j := range copied {
 			e.confirm(work, j)
 			e.finish(ctx, work, j)
 		}
-	}, last.Done)
-	last.Wait()
+	}).Wait()
 }
 
-// stage runs n workers, then after them all, then.
-func stage(n int, worker, then func()) {
+// stage starts n workers.
+func stage(n int, worker func()) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			worker()
-		}()
+		wg.Go(worker)
 	}
+	return &wg
+}
+
+// closeAfter closes next once a stage's workers are done: the next stage's
+// workers then finish too.
+func closeAfter(wg *sync.WaitGroup, next chan *job) {
 	go func() {
 		wg.Wait()
-		then()
+		close(next)
 	}()
 }
 
@@ -169,6 +172,10 @@ func (e *Engine) begin(t Task) {
 		e.o.started(t)
 	}
 }
+
+// Traffic is the blob bytes the run uploaded and the blobs it mounted from
+// another repository instead.
+func (e *Engine) Traffic() (uploaded, mounts int64) { return e.uploaded.Load(), e.mounts.Load() }
 
 // PullLimited reports whether the run stopped at the source's pull limit
 // (in wait mode: whether it met it at all).

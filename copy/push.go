@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -166,7 +167,10 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 		if body != nil {
 			(<-body).close()
 		}
-		return err // or mounted (already there): nothing to upload
+		if err == nil && from.String() != dst.String() {
+			e.mounts.Add(1) // from itself, a 201 only says it was already there
+		}
+		return err // or mounted: nothing to upload
 	}
 	if body == nil {
 		body = e.open(ctx, src, d)
@@ -243,7 +247,7 @@ func (e *Engine) upload(ctx context.Context, c *http.Client, loc *url.URL, d v1.
 	q := loc.Query()
 	q.Set("digest", d.Digest.String())
 	loc.RawQuery = q.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, loc.String(), io.NopCloser(rc))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, loc.String(), io.NopCloser(&counting{r: rc, n: &e.uploaded}))
 	if err != nil {
 		return err
 	}
@@ -300,6 +304,18 @@ type rawManifest struct {
 
 func (m rawManifest) RawManifest() ([]byte, error)        { return m.raw, nil }
 func (m rawManifest) MediaType() (types.MediaType, error) { return m.mediaType, nil }
+
+// counting counts the bytes read through it into n.
+type counting struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *counting) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
 
 func drainClose(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

@@ -17,12 +17,11 @@ import (
 
 // job is one task on its way through the engine's stages.
 type job struct {
-	t    Task
-	res  report.Result
-	log  logrus.FieldLogger
-	src  v1.Hash
-	desc *remote.Descriptor
-	idx  *v1.IndexManifest
+	t   Task
+	res report.Result
+	log logrus.FieldLogger
+	src v1.Hash
+	idx *v1.IndexManifest // the source index, when it is one: verify checks its platforms
 }
 
 // one plans, copies and verifies a single task, stage after stage.
@@ -114,7 +113,7 @@ func (e *Engine) transfer(ctx context.Context, j *job) (done bool) {
 	if platforms != nil {
 		j.res.Platforms = platforms
 	}
-	j.desc, j.idx = desc, idx
+	j.idx = idx
 	j.log.Info("copied")
 	return !e.o.verify
 }

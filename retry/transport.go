@@ -34,7 +34,6 @@ type Transport struct {
 	log      logrus.FieldLogger
 	sleep    func(context.Context, time.Duration) error
 	quota    *Quota
-	traffic  *Traffic
 }
 
 // Option configures a Transport.
@@ -80,9 +79,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.traffic.request(r)
 		resp, err := t.inner.RoundTrip(r)
-		t.traffic.response(r, resp)
 		if t.quota != nil {
 			t.quota.observe(resp)
 		}

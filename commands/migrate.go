@@ -38,6 +38,18 @@ type run struct {
 	excluded map[string]int // destination repository → tags left out by filters
 	sync     hubSync
 	display  *progress.Display
+	shown    int64 // blob bytes uploaded as of the last result handed to the display
+}
+
+// newlyUploaded is the blob bytes uploaded since the last call, for the
+// display's byte rate: the engine counts bytes per run, not per tag.
+func (r *run) newlyUploaded() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	up, _ := r.engine.Traffic()
+	n := up - r.shown
+	r.shown = up
+	return n
 }
 
 // execute wires sides, engine and producer together, then reports.
@@ -80,7 +92,7 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 		copy.WithCheckOnly(check),
 		copy.WithResults(func(res report.Result) {
 			r.results.Add(res)
-			r.display.Done(repoOf(res.Destination), res, 0)
+			r.display.Done(repoOf(res.Destination), res, r.newlyUploaded())
 			r.finished(abort, res)
 		}),
 		copy.WithStarted(func(t copy.Task) { r.display.Start(t.Destination.Context().String()) }),

@@ -1,4 +1,4 @@
-package progress_test
+package progress
 
 import (
 	"bytes"
@@ -9,13 +9,11 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 
-	"github.com/crane-migrate/crane-migrate/progress"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
@@ -54,7 +52,7 @@ func res(s report.Status) report.Result { return report.Result{Status: s} }
 // of alpha in flight.
 var helperScenarios = map[string]func(wait func()){
 	"complete": func(wait func()) {
-		d := progress.New(os.Stderr)
+		d := New(os.Stderr)
 		d.Add(alpha, 2)
 		d.Add(beta, 1)
 		d.Start(alpha)
@@ -69,7 +67,7 @@ var helperScenarios = map[string]func(wait func()){
 		d.Close()
 	},
 	"interrupted": func(wait func()) {
-		d := progress.New(os.Stderr)
+		d := New(os.Stderr)
 		d.Add(alpha, 3)
 		d.Start(alpha)
 		wait()
@@ -77,7 +75,7 @@ var helperScenarios = map[string]func(wait func()){
 		d.Close()
 	},
 	"quiet": func(wait func()) {
-		d := progress.New(os.Stderr, progress.WithQuiet(true))
+		d := New(os.Stderr, WithQuiet(true))
 		d.Add(alpha, 1)
 		d.Start(alpha)
 		wait()
@@ -85,24 +83,6 @@ var helperScenarios = map[string]func(wait func()){
 		d.EnumerationDone()
 		d.Close()
 	},
-}
-
-// syncBuffer is written by the goroutine reading the terminal.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // lastFrame is what the terminal shows at the end: mpb moves the cursor up
@@ -193,7 +173,7 @@ func runInTerminal(t *testing.T, scenario string, during []string) string {
 		t.Fatalf("starting %s in a pseudo-terminal: %v", scenario, err)
 	}
 	defer tty.Close()
-	var out syncBuffer
+	var out lockedBuffer
 	read := make(chan struct{})
 	go func() {
 		defer close(read)

@@ -60,10 +60,7 @@ func TestConcurrentUse(t *testing.T) {
 			d.Close()
 			d.Close()
 
-			final := out.String()
-			if i := strings.LastIndex(final, "\x1b[J"); i >= 0 { // ESC [ J starts each redraw
-				final = final[i+len("\x1b[J"):]
-			}
+			final := lastFrame(out.String())
 			if !strings.HasPrefix(final, tt.wantFinalPrefix) || !strings.Contains(final, "100%") {
 				t.Errorf("final frame = %q, want %q… 100%%", final, tt.wantFinalPrefix)
 			}

@@ -126,14 +126,6 @@ func (r repoCounts) repoLine() string {
 // which tells repositories of one namespace apart.
 const maxNameWidth = 48
 
-func (v *view) nameWidth() int {
-	w := 0
-	for _, r := range v.repos {
-		w = max(w, len([]rune(r.Name)))
-	}
-	return min(w, maxNameWidth)
-}
-
 func padName(name string, width int) string {
 	r := []rune(name)
 	if len(r) > width {

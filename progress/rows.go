@@ -47,7 +47,7 @@ func (b *bars) addRepo(r repoCounts) *mpb.Bar {
 			if r, ok := v.repo(last.Name); ok {
 				last = r
 			}
-			width := v.nameWidth()
+			width := v.width
 			if width == 0 { // gone from the view: its own width
 				width = min(len([]rune(last.Name)), maxNameWidth)
 			}

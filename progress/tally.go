@@ -119,6 +119,7 @@ type view struct {
 	elapsed time.Duration
 	repos   []repoCounts   // in flight, in the order they started
 	index   map[string]int // name → position in repos
+	width   int            // of the longest name in repos, at most maxNameWidth
 	closed  bool
 }
 
@@ -135,6 +136,7 @@ func (t *tally) view(elapsed time.Duration) view {
 	v.index = make(map[string]int, len(v.repos))
 	for i, r := range v.repos {
 		v.index[r.Name] = i
+		v.width = max(v.width, min(len([]rune(r.Name)), maxNameWidth))
 	}
 	return v
 }

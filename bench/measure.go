@@ -30,14 +30,14 @@ func measure(ctx context.Context, c config, t tool, scenario string, src, dst *h
 		return sample{}, err
 	}
 	s := sample{wall: time.Since(start)}
-	if c.trace != "" {
-		if err := writeTrace(c.trace, scenario+"-"+ns, t.name, start, src, dst); err != nil {
-			return sample{}, err
-		}
-	}
 	proxies := []*harness.Proxy{src}
 	if dst != src {
 		proxies = append(proxies, dst)
+	}
+	if c.trace != "" {
+		if err := writeTrace(c.trace, scenario+"-"+ns, t.name, start, proxies...); err != nil {
+			return sample{}, err
+		}
 	}
 	for _, p := range proxies {
 		n := p.Counts()

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -68,11 +67,9 @@ func runScale(ctx context.Context, c scaleConfig, jobs int) error {
 	seeded := time.Since(start)
 	logf("seeded in %v", seeded.Round(time.Millisecond))
 
-	srcHub, closeSrc, err := proxiedHub(src.URL(), "alice", "alice-pat")
-	if err != nil {
-		return err
-	}
-	defer closeSrc()
+	srcFake := hubfake.New(src.URL(), hubfake.WithAccount("alice", "alice-pat"))
+	srcHub := httptest.NewServer(srcFake)
+	defer srcHub.Close()
 	dstHub := httptest.NewServer(hubfake.New(dst.URL(), hubfake.WithAccount("bob", "bob-pat")))
 	defer dstHub.Close()
 
@@ -87,7 +84,7 @@ func runScale(ctx context.Context, c scaleConfig, jobs int) error {
 	}
 	rep := filepath.Join(dir, "report.json")
 	args := []string{"org", src.Host() + "/" + scaleNS, dst.Host() + "/neworg", "--dry-run",
-		"--src-hub-api", srcHub.URL(), "--dst-hub-api", dstHub.URL, "--jobs", strconv.Itoa(jobs),
+		"--src-hub-api", srcHub.URL, "--dst-hub-api", dstHub.URL, "--jobs", strconv.Itoa(jobs),
 		"--report", rep, "--log-format", "json", "-v", "--docker-config", dir}
 	logf("running crane-migrate %s", strings.Join(args, " "))
 	r, err := dryRun(ctx, bin, args, scaleEnv(dir), "/neworg/"+manyRepo+":")
@@ -98,29 +95,8 @@ func runScale(ctx context.Context, c scaleConfig, jobs int) error {
 	if err != nil && r.exit == 0 {
 		return err
 	}
-	printScale(c, jobs, seeded, r, res, srcHub.Requests())
+	printScale(c, jobs, seeded, r, res, srcFake.Requests())
 	return nil
-}
-
-// proxiedHub serves a fake Hub API for registryURL behind a recording
-// proxy. The proxy sends the Hub's host as Host, and the Hub builds its
-// `next` page links from Host: the shim puts the proxy's host back, or the
-// client would follow (and crane-migrate refuse) links that skip the proxy.
-func proxiedHub(registryURL, user, secret string) (*harness.Proxy, func(), error) {
-	hub := hubfake.New(registryURL, hubfake.WithAccount(user, secret))
-	var front string
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Host = front
-		hub.ServeHTTP(w, r)
-	}))
-	p, err := harness.NewProxy("http://" + srv.Listener.Addr().String())
-	if err != nil {
-		srv.Close()
-		return nil, nil, err
-	}
-	front = p.Host() // before Start: no request reads it earlier
-	srv.Start()
-	return p, func() { p.Close(); srv.Close() }, nil
 }
 
 // buildBinary builds crane-migrate from the module root into dir once, so
@@ -246,27 +222,22 @@ const (
 	kindOther    = "logins and other"
 )
 
-// hubKind names a Hub API request: GET /v2/namespaces/{ns}/repositories,
-// …/repositories/{repo} or …/repositories/{repo}/tags; the rest is login.
-func hubKind(r harness.Request) string {
-	rest, ok := strings.CutPrefix(strings.TrimSuffix(r.Path, "/"), "/v2/namespaces/")
-	if !ok || r.Method != http.MethodGet {
-		return kindOther
-	}
-	switch parts := strings.Split(rest, "/"); {
-	case len(parts) == 2:
+// hubKind names a Hub API request by the fake's route.
+func hubKind(r hubfake.Request) string {
+	switch r.Route {
+	case hubfake.RouteRepositories:
 		return kindRepoList
-	case len(parts) == 3:
-		return kindRepoGet
-	case len(parts) == 4 && parts[3] == "tags":
+	case hubfake.RouteTags:
 		return kindTagList
+	case hubfake.RouteRepository:
+		return kindRepoGet
 	}
 	return kindOther
 }
 
 // listingEnd is when the last answer to a listing request that keep selects
 // was finished: enumeration is over once it is.
-func listingEnd(reqs []harness.Request, keep func(harness.Request) bool) time.Time {
+func listingEnd(reqs []hubfake.Request, keep func(hubfake.Request) bool) time.Time {
 	var end time.Time
 	for _, q := range reqs {
 		k := hubKind(q)
@@ -277,7 +248,7 @@ func listingEnd(reqs []harness.Request, keep func(harness.Request) bool) time.Ti
 	return end
 }
 
-func printScale(c scaleConfig, jobs int, seeded time.Duration, r scaleRun, rep report.Report, reqs []harness.Request) {
+func printScale(c scaleConfig, jobs int, seeded time.Duration, r scaleRun, rep report.Report, reqs []hubfake.Request) {
 	wantTags, wantRepos := c.repos+c.tags, c.repos+min(c.tags, 1)
 	fmt.Printf("scale: %s with %d repositories × 1 tag + %s/%s with %d tags; crane-migrate org --dry-run --jobs %d through the fake Hub API\n",
 		scaleNS, c.repos, scaleNS, manyRepo, c.tags, jobs)
@@ -310,8 +281,8 @@ func printScale(c scaleConfig, jobs int, seeded time.Duration, r scaleRun, rep r
 	for _, k := range []string{kindRepoList, kindTagList, kindRepoGet, kindOther} {
 		row("  "+k, strconv.Itoa(counts[k]), "", false)
 	}
-	all := listingEnd(reqs, func(harness.Request) bool { return true })
-	many := listingEnd(reqs, func(q harness.Request) bool { return strings.HasSuffix(q.Path, "/"+manyRepo+"/tags") })
+	all := listingEnd(reqs, func(hubfake.Request) bool { return true })
+	many := listingEnd(reqs, func(q hubfake.Request) bool { return strings.HasSuffix(q.Path, "/"+manyRepo+"/tags") })
 	row(`first "planned" log line`, since(r.firstPlanned), "", false)
 	row("enumeration finished (last listing answered)", since(all), "", false)
 	row(fmt.Sprintf("  %s/%s: first planned tag", scaleNS, manyRepo), since(r.firstMany), "", false)

@@ -23,9 +23,6 @@ func writeTrace(dir, ns, tool string, start time.Time, ps ...*harness.Proxy) err
 	}
 	var all []line
 	for i, p := range ps {
-		if i > 0 && p == ps[0] {
-			continue // same registry: one proxy
-		}
 		for _, r := range p.Requests() {
 			all = append(all, line{i, r})
 		}

@@ -50,18 +50,15 @@ func newSelfSigned() (*selfSigned, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating a TLS certificate: %w", err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("parsing the TLS certificate: %w", err)
-	}
 	kb, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the TLS key: %w", err)
 	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	pool := x509.NewCertPool()
-	pool.AddCert(cert)
+	pool.AppendCertsFromPEM(certPEM)
 	return &selfSigned{
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		certPEM: certPEM,
 		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}),
 		client:  &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
 	}, nil

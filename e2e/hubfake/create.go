@@ -26,7 +26,6 @@ type createRequest struct {
 	Namespace       string `json:"namespace"`
 	Description     string `json:"description"`
 	FullDescription string `json:"full_description"`
-	Registry        string `json:"registry"`
 	IsPrivate       bool   `json:"is_private"`
 }
 

@@ -20,6 +20,14 @@ type Meta struct {
 	ImmutableRules []string
 }
 
+// clone copies m's slices, so that neither the caller nor the server
+// changes what the other holds.
+func (m Meta) clone() Meta {
+	m.Categories = append([]Category(nil), m.Categories...)
+	m.ImmutableRules = append([]string(nil), m.ImmutableRules...)
+	return m
+}
+
 type metaEntry struct {
 	Meta
 	modified time.Time
@@ -34,10 +42,9 @@ type pushed struct {
 // SetRepository sets the metadata of ns/name. It takes effect whether or not
 // the registry has the repository yet.
 func (s *Server) SetRepository(ns, name string, m Meta) {
-	m.Categories = append([]Category(nil), m.Categories...)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.meta[ns+"/"+name] = metaEntry{Meta: m, modified: s.o.now()}
+	s.meta[ns+"/"+name] = metaEntry{Meta: m.clone(), modified: s.o.now()}
 }
 
 // Repository returns the metadata of ns/name as SetRepository, a create or an
@@ -47,9 +54,7 @@ func (s *Server) Repository(ns, name string) (Meta, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.meta[ns+"/"+name]
-	m := e.Meta
-	m.Categories = append([]Category(nil), m.Categories...)
-	return m, ok
+	return e.Meta.clone(), ok
 }
 
 func (s *Server) metaOf(ns, name string) metaEntry {

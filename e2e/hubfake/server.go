@@ -39,12 +39,14 @@ type Server struct {
 
 // Request is what the server saw of one request.
 type Request struct {
-	Route  string
-	Method string
-	Path   string
-	Query  string
-	User   string // the account of the bearer token, "" when anonymous
-	Status int
+	Route    string
+	Method   string
+	Path     string
+	Query    string
+	User     string // the account of the bearer token, "" when anonymous
+	Status   int
+	Start    time.Time
+	Duration time.Duration
 }
 
 // New serves the Hub API for the content of the registry at registryURL
@@ -98,8 +100,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // wrap records the request and applies the rate limit before h.
 func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w}
-		defer func() { s.record(r, route, sw.status) }()
+		sw, start := &statusWriter{ResponseWriter: w}, time.Now()
+		defer func() { s.record(r, route, sw.status, start) }()
 		if !s.limiter.allow(sw) {
 			return
 		}
@@ -107,7 +109,7 @@ func (s *Server) wrap(route string, h http.HandlerFunc) http.Handler {
 	})
 }
 
-func (s *Server) record(r *http.Request, route string, status int) {
+func (s *Server) record(r *http.Request, route string, status int, start time.Time) {
 	user := ""
 	if sess, err := s.session(r); err == nil && sess != nil {
 		user = sess.account.user
@@ -115,7 +117,7 @@ func (s *Server) record(r *http.Request, route string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, Request{Route: route, Method: r.Method, Path: r.URL.Path,
-		Query: r.URL.RawQuery, User: user, Status: status})
+		Query: r.URL.RawQuery, User: user, Status: status, Start: start, Duration: time.Since(start)})
 }
 
 // Counts counts the requests seen per route (Route… constants).

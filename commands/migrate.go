@@ -63,7 +63,8 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	if err != nil {
 		return err
 	}
-	dst, err := newSide(ctx, sideSpec{label: "destination", envName: "DST", registry: dstReg, hubAPI: cfg.dstHubAPI, username: cfg.dstUser}, cfg, rt, log)
+	dst, err := newSide(ctx, sideSpec{label: "destination", envName: "DST", registry: dstReg, hubAPI: cfg.dstHubAPI, username: cfg.dstUser,
+		write: !cfg.dryRun && !check}, cfg, rt, log)
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 		copy.WithLogger(log),
 		copy.WithSource(src.remote...),
 		copy.WithDestination(dst.remote...),
-		copy.WithDestinationAuth(dst.keychain, rt),
+		copy.WithDestinationTransport(dst.auth),
 		copy.WithDryRun(cfg.dryRun),
 		copy.WithNoClobber(cfg.noClobber),
 		copy.WithVerify(cfg.verify),

@@ -20,9 +20,14 @@ func preflight(ctx context.Context, rt http.RoundTripper, tls tlsPolicy, sides .
 	var wg sync.WaitGroup
 	for i, s := range sides {
 		wg.Go(func() {
-			if err := ping(ctx, rt, tls, s.registry); err != nil {
-				errs[i] = asUsage(fmt.Errorf("%s registry %s: %w", s.label, s.registry, err))
-				return
+			// The side's own ping is the run's only one; when it fails, a
+			// plain GET tells "not there" from "there, but odd", which
+			// the first request then reports.
+			if _, err := s.auth.Ping(ctx); err != nil {
+				if err := ping(ctx, rt, tls, s.registry); err != nil {
+					errs[i] = asUsage(fmt.Errorf("%s registry %s: %w", s.label, s.registry, err))
+					return
+				}
 			}
 			if s.hub != nil && s.hub.Authenticated() {
 				if err := s.hub.Login(ctx); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/sirupsen/logrus"
 
+	"github.com/crane-migrate/crane-migrate/auth"
 	"github.com/crane-migrate/crane-migrate/credentials"
 	"github.com/crane-migrate/crane-migrate/hub"
 	"github.com/crane-migrate/crane-migrate/retry"
@@ -22,6 +23,7 @@ type side struct {
 	label    string // "source" or "destination"
 	registry name.Registry
 	keychain *credentials.Keychain
+	auth     *auth.Transport // every registry request of this side goes through it
 	remote   []remote.Option
 	hub      *hub.Client
 }
@@ -32,6 +34,7 @@ type sideSpec struct {
 	registry       name.Registry
 	hubAPI         string
 	username       string
+	write          bool // the run writes to this side: one push token serves reads too
 }
 
 func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.RoundTripper, log logrus.FieldLogger) (*side, error) {
@@ -50,12 +53,13 @@ func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.Roun
 	if err != nil {
 		return nil, asUsage(fmt.Errorf("%s credentials: %w", spec.label, err))
 	}
-	s := &side{label: spec.label, registry: spec.registry, keychain: kc}
+	s := &side{label: spec.label, registry: spec.registry, keychain: kc,
+		auth: auth.New(spec.registry, kc, rt, auth.WithWrite(spec.write), auth.WithUserAgent(userAgent))}
 	s.remote = []remote.Option{
-		remote.WithAuthFromKeychain(kc),
-		remote.WithTransport(rt),
+		// Authentication is ours too: one ping per registry and one token
+		// per repository for the whole run (package auth).
+		remote.WithTransport(s.auth.Wrap()),
 		remote.WithJobs(cfg.concurrency),
-		remote.WithUserAgent(userAgent),
 		// Retries are ours: package retry for every request, and copy's
 		// whole-upload retry for a blob's streamed PUT. ggcr's are off.
 		remote.WithRetryStatusCodes(),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/crane-migrate/crane-migrate/flight"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
@@ -20,9 +21,9 @@ type Engine struct {
 	src     *remote.Puller
 	dstRead *remote.Puller
 	dst     *remote.Pusher
-	fetched flight[*remote.Descriptor]
-	written flight[struct{}]     // destination repository @ digest, once written
-	clients flight[*http.Client] // destination repository, mount source → client
+	fetched flight.Group[*remote.Descriptor]
+	written flight.Group[struct{}] // destination repository @ digest, once written
+	blobs   *http.Client           // the destination's, for blob writes
 	homes   blobHomes
 	// uploaded and mounts are what the run moved, for its summary: blob
 	// bytes sent in uploads, and blobs mounted from another repository.
@@ -40,7 +41,7 @@ func New(opts ...Option) (*Engine, error) {
 			return nil, fmt.Errorf("copy: %w", err)
 		}
 	}
-	e := &Engine{o: o}
+	e := &Engine{o: o, blobs: &http.Client{Transport: o.dstTransport}}
 	var err error
 	if e.src, err = remote.NewPuller(o.src...); err != nil {
 		return nil, fmt.Errorf("copy: source: %w", err)
@@ -48,9 +49,8 @@ func New(opts ...Option) (*Engine, error) {
 	if e.dst, err = remote.NewPusher(o.dst...); err != nil {
 		return nil, fmt.Errorf("copy: destination: %w", err)
 	}
-	// A separate puller for the destination's HEADs: ggcr cannot share the
-	// pusher's token cache with it, so each destination repository costs one
-	// extra ping and token exchange.
+	// The pusher cannot read; with an auth.Transport under both, the
+	// destination's reads and writes share one token per repository.
 	if e.dstRead, err = remote.NewPuller(o.dst...); err != nil {
 		return nil, fmt.Errorf("copy: destination: %w", err)
 	}
@@ -106,8 +106,10 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 	}), planned)
 	closeAfter(stage(e.o.jobs, func() {
 		for j := range planned {
-			if why := e.stopped(ctx); why != "" {
-				e.o.sink(pending(j.t, why))
+			// A planned job holds its manifests already, and blob reads
+			// do not count against a pull limit: only an interrupt stops it.
+			if ctx.Err() != nil {
+				e.o.sink(pending(j.t, "interrupted"))
 				continue
 			}
 			if e.transfer(work, j) {

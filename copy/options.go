@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/google/go-containerregistry/pkg/authn"
-
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/sirupsen/logrus"
 
@@ -22,7 +20,6 @@ type options struct {
 	log          logrus.FieldLogger
 	src          []remote.Option
 	dst          []remote.Option
-	dstKeychain  authn.Keychain
 	dstTransport http.RoundTripper
 	dryRun       bool
 	verify       bool
@@ -39,7 +36,7 @@ func defaults() options {
 	l := logrus.New()
 	l.Out = io.Discard
 	return options{jobs: DefaultJobs, log: l, verify: true, sink: func(report.Result) {},
-		dstKeychain: authn.NewMultiKeychain(), dstTransport: remote.DefaultTransport}
+		dstTransport: remote.DefaultTransport}
 }
 
 // Option configures an Engine.
@@ -82,12 +79,13 @@ func WithDestination(opts ...remote.Option) Option {
 	}
 }
 
-// WithDestinationAuth sets the credentials and base transport blob uploads
-// use: they bypass go-containerregistry's pusher (see put), so they cannot
-// take its options. Default: anonymous, ggcr's default transport.
-func WithDestinationAuth(kc authn.Keychain, rt http.RoundTripper) Option {
+// WithDestinationTransport sets the transport blob writes use: they bypass
+// go-containerregistry's pusher (see put), so they cannot take its options.
+// It must authenticate them itself, as an auth.Transport does. Default:
+// anonymous, ggcr's default transport.
+func WithDestinationTransport(rt http.RoundTripper) Option {
 	return func(o *options) error {
-		o.dstKeychain, o.dstTransport = kc, rt
+		o.dstTransport = rt
 		return nil
 	}
 }

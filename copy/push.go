@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -67,7 +66,7 @@ func (e *Engine) child(ctx context.Context, src, dst name.Repository, c v1.Descr
 	if !c.MediaType.IsImage() && !c.MediaType.IsIndex() {
 		return e.blob(ctx, src, dst, c, fresh) // an index may list a plain blob
 	}
-	_, err := e.written.do(ctx, dst.String()+"@"+c.Digest.String(), func() (struct{}, error) {
+	_, err := e.written.Do(ctx, dst.String()+"@"+c.Digest.String(), func() (struct{}, error) {
 		desc, err := e.fetch(ctx, src.Digest(c.Digest.String()))
 		if err != nil {
 			return struct{}{}, err
@@ -115,7 +114,7 @@ func references(raw []byte) (blobs, children []v1.Descriptor, err error) {
 // blob makes dst hold blob d of src, once per destination repository in the
 // whole run, and starts the upload over after a transient failure.
 func (e *Engine) blob(ctx context.Context, src, dst name.Repository, d v1.Descriptor, fresh bool) error {
-	_, err := e.written.do(ctx, dst.String()+"@"+d.Digest.String(), func() (struct{}, error) {
+	_, err := e.written.Do(ctx, dst.String()+"@"+d.Digest.String(), func() (struct{}, error) {
 		var err error
 		for try := 1; ; try++ {
 			if err = e.tryBlob(ctx, src, dst, d, fresh); err == nil {
@@ -150,10 +149,7 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 	case fresh:
 		offer = false
 	}
-	c, err := e.client(ctx, dst, from)
-	if err != nil {
-		return err
-	}
+	c := e.blobs
 	var body <-chan opened
 	if !offer {
 		body = e.open(ctx, src, d)
@@ -273,27 +269,6 @@ func abandon(c *http.Client, loc *url.URL) {
 	if resp, err := c.Do(req); err == nil {
 		drainClose(resp)
 	}
-}
-
-// client is an authenticated client for writing blobs to dst (and mounting
-// from from, in dst's registry), one per pair for the whole run: token
-// exchanges are round trips too.
-func (e *Engine) client(ctx context.Context, dst, from name.Repository) (*http.Client, error) {
-	return e.clients.do(ctx, dst.String()+" "+from.String(), func() (*http.Client, error) {
-		auth, err := authn.Resolve(ctx, e.o.dstKeychain, dst.Registry)
-		if err != nil {
-			return nil, fmt.Errorf("destination credentials: %w", err)
-		}
-		scopes := []string{dst.Scope(transport.PushScope)}
-		if from.String() != dst.String() {
-			scopes = append(scopes, from.Scope(transport.PullScope))
-		}
-		rt, err := transport.NewWithContext(ctx, dst.Registry, auth, e.o.dstTransport, scopes)
-		if err != nil {
-			return nil, fmt.Errorf("destination %s: %w", dst, err)
-		}
-		return &http.Client{Transport: rt}, nil
-	})
 }
 
 // rawManifest is a manifest to put as it is, byte for byte.

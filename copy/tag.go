@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/crane-migrate/crane-migrate/report"
 	"github.com/crane-migrate/crane-migrate/verify"
@@ -17,11 +18,12 @@ import (
 
 // job is one task on its way through the engine's stages.
 type job struct {
-	t   Task
-	res report.Result
-	log logrus.FieldLogger
-	src v1.Hash
-	idx *v1.IndexManifest // the source index, when it is one: verify checks its platforms
+	t    Task
+	res  report.Result
+	log  logrus.FieldLogger
+	src  v1.Hash
+	desc *remote.Descriptor // the source manifest, read while planning
+	idx  *v1.IndexManifest  // the source index, when it is one: verify checks its platforms
 }
 
 // one plans, copies and verifies a single task, stage after stage.
@@ -81,20 +83,44 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 		j.res.Status = report.StatusPlanned
 		j.log.Debug("planned")
 	default:
+		if j.desc, err = e.prefetch(ctx, t.Source.Context(), src); err != nil {
+			e.fail(ctx, j, err)
+			return j, true
+		}
 		return j, false
 	}
 	return j, true
 }
 
+// prefetch reads the source manifest to be copied and, for an index, its
+// children: reads belong to planning, so that the transfer stage's workers
+// spend their round trips on writes only.
+func (e *Engine) prefetch(ctx context.Context, src name.Repository, h v1.Hash) (*remote.Descriptor, error) {
+	desc, err := e.fetch(ctx, src.Digest(h.String()))
+	if err != nil || !desc.MediaType.IsIndex() {
+		return desc, err
+	}
+	_, children, err := references(desc.Manifest)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", src.Digest(h.String()), err)
+	}
+	var g errgroup.Group
+	g.SetLimit(pushJobs)
+	for _, c := range children {
+		if c.MediaType.IsImage() || c.MediaType.IsIndex() {
+			g.Go(func() error {
+				_, err := e.prefetch(ctx, src, c.Digest)
+				return err
+			})
+		}
+	}
+	return desc, g.Wait()
+}
+
 // transfer copies j's manifest (and what it needs) to the destination tag.
 // done means j.res is final: it failed, or it is not to be verified.
 func (e *Engine) transfer(ctx context.Context, j *job) (done bool) {
-	t := j.t
-	desc, err := e.fetch(ctx, t.Source.Context().Digest(j.src.String()))
-	if err != nil {
-		e.fail(ctx, j, err)
-		return true
-	}
+	t, desc := j.t, j.desc
 	if err := e.put(ctx, t.Source.Context(), t.Destination, desc, t.DestinationNew); err != nil {
 		if immutable(err) {
 			err = fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, j.res.DestinationDigest, j.src, err)
@@ -160,7 +186,7 @@ func (e *Engine) destinationDigest(ctx context.Context, t Task) (string, error) 
 
 // fetch GETs a source manifest once per digest for the whole run.
 func (e *Engine) fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor, error) {
-	return e.fetched.do(ctx, ref.String(), func() (*remote.Descriptor, error) {
+	return e.fetched.Do(ctx, ref.String(), func() (*remote.Descriptor, error) {
 		d, err := e.src.Get(ctx, ref)
 		if err != nil {
 			return nil, fmt.Errorf("fetching %s: %w", ref, e.withHint(sourceSide, err))

@@ -1,0 +1,55 @@
+// Package flight runs a function once per key and shares its value with
+// every caller, for as long as the process lives: a source manifest shared
+// by many tags is fetched once, a registry is pinged once. Unlike
+// golang.org/x/sync/singleflight it keeps a success, not only the call in
+// flight; like it, it forgets a failure, so a later caller tries again.
+package flight
+
+import (
+	"context"
+	"sync"
+)
+
+// Group is a set of keyed calls. Its zero value is ready to use.
+type Group[T any] struct {
+	mu    sync.Mutex
+	calls map[string]*call[T]
+}
+
+type call[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+// Do returns fn's value for key, calling fn only when no call for key has
+// succeeded or is under way. A caller that waits on another's call stops
+// waiting when ctx is done.
+func (g *Group[T]) Do(ctx context.Context, key string, fn func() (T, error)) (T, error) {
+	g.mu.Lock()
+	if g.calls == nil {
+		g.calls = map[string]*call[T]{}
+	}
+	c, ok := g.calls[key]
+	if !ok {
+		c = &call[T]{done: make(chan struct{})}
+		g.calls[key] = c
+		g.mu.Unlock()
+		c.val, c.err = fn()
+		if c.err != nil {
+			g.mu.Lock()
+			delete(g.calls, key)
+			g.mu.Unlock()
+		}
+		close(c.done)
+		return c.val, c.err
+	}
+	g.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.val, c.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/crane-migrate/crane-migrate/flight"
 )
 
 // Transport authenticates requests to one registry. Requests to other hosts
@@ -21,8 +22,8 @@ type Transport struct {
 	inner http.RoundTripper
 	o     options
 
-	ping   once[*transport.Challenge]
-	scoped once[http.RoundTripper] // scopes, joined → authenticated transport
+	ping   flight.Group[*transport.Challenge]
+	scoped flight.Group[http.RoundTripper] // scopes, joined → authenticated transport
 }
 
 // New returns a Transport for reg, with credentials from kc, sending
@@ -49,7 +50,7 @@ func (t *Transport) Wrap() http.RoundTripper {
 // Ping learns, once for the whole run, how the registry wants to be
 // authenticated and whether it speaks HTTPS. A failure is not remembered.
 func (t *Transport) Ping(ctx context.Context) (*transport.Challenge, error) {
-	return t.ping.do(ctx, "", func() (*transport.Challenge, error) {
+	return t.ping.Do(ctx, "", func() (*transport.Challenge, error) {
 		return transport.Ping(ctx, t.reg, t.inner)
 	})
 }
@@ -74,7 +75,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // A registry that answered the ping without a bearer challenge needs no
 // token: its transport attaches the keychain's credentials, if any.
 func (t *Transport) transport(ctx context.Context, ch *transport.Challenge, scopes []string) (http.RoundTripper, error) {
-	return t.scoped.do(ctx, strings.Join(scopes, " "), func() (http.RoundTripper, error) {
+	return t.scoped.Do(ctx, strings.Join(scopes, " "), func() (http.RoundTripper, error) {
 		a, err := authn.Resolve(ctx, t.kc, t.reg)
 		if err != nil {
 			return nil, fmt.Errorf("credentials for %s: %w", t.reg, err)
@@ -114,47 +115,4 @@ func (s *scheme) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return s.inner.RoundTrip(req)
-}
-
-// once runs a function once per key while it succeeds; a failure is
-// forgotten, so a later caller tries again (a registry briefly down at
-// start must not fail the whole run).
-type once[T any] struct {
-	mu    sync.Mutex
-	calls map[string]*call[T]
-}
-
-type call[T any] struct {
-	done chan struct{}
-	val  T
-	err  error
-}
-
-func (o *once[T]) do(ctx context.Context, key string, fn func() (T, error)) (T, error) {
-	o.mu.Lock()
-	if o.calls == nil {
-		o.calls = map[string]*call[T]{}
-	}
-	c, ok := o.calls[key]
-	if !ok {
-		c = &call[T]{done: make(chan struct{})}
-		o.calls[key] = c
-		o.mu.Unlock()
-		c.val, c.err = fn()
-		if c.err != nil {
-			o.mu.Lock()
-			delete(o.calls, key)
-			o.mu.Unlock()
-		}
-		close(c.done)
-		return c.val, c.err
-	}
-	o.mu.Unlock()
-	select {
-	case <-c.done:
-		return c.val, c.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
 }

@@ -21,6 +21,7 @@ type config struct {
 	delay                   time.Duration
 	layer                   int64
 	trace                   string
+	storage                 string
 }
 
 func main() {
@@ -34,11 +35,12 @@ func main() {
 	flag.DurationVar(&c.delay, "delay", 20*time.Millisecond, "added to every registry request")
 	flag.Int64Var(&c.layer, "layer", 16<<10, "bytes of each image's own layer (all share one base layer too)")
 	flag.StringVar(&c.trace, "trace", "", "directory to write each case's request timeline to (one file per case and tool)")
+	flag.StringVar(&c.storage, "storage", "memory", "where the registries keep their files: memory (/dev/shm) or disk (see storage.go)")
 	scale := addScaleFlags(flag.CommandLine)
 	flag.Parse()
 	do := run
 	if scale.on {
-		do = func(ctx context.Context, c config) error { return runScale(ctx, *scale, c.jobs) }
+		do = func(ctx context.Context, c config) error { return runScale(ctx, *scale, c) }
 	}
 	if err := do(context.Background(), c); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

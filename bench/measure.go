@@ -13,7 +13,7 @@ import (
 
 // sample is one tool's run of one case.
 type sample struct {
-	wall                      time.Duration
+	wall, registryCPU         time.Duration // registryCPU: -1 where it cannot be read
 	manifestGets, heads       int
 	blobGets, uploads, mounts int
 	requests                  int
@@ -22,14 +22,18 @@ type sample struct {
 
 // measure runs t once with both proxies' counters reset; for the
 // same-registry case src and dst are the same proxy.
-func measure(ctx context.Context, c config, t tool, scenario string, src, dst *harness.Proxy, ns string) (sample, error) {
+func measure(ctx context.Context, c config, t tool, scenario string, src, dst *harness.Proxy, ns string, regs ...*harness.Registry) (sample, error) {
 	src.Reset()
 	dst.Reset()
+	cpu0, cpuOK := registriesCPU(regs...)
 	start := time.Now()
 	if err := t.run(ctx, c, src.Host(), dst.Host(), ns); err != nil {
 		return sample{}, err
 	}
-	s := sample{wall: time.Since(start)}
+	s := sample{wall: time.Since(start), registryCPU: -1}
+	if cpu1, ok := registriesCPU(regs...); ok && cpuOK {
+		s.registryCPU = cpu1 - cpu0
+	}
 	proxies := []*harness.Proxy{src}
 	if dst != src {
 		proxies = append(proxies, dst)
@@ -62,12 +66,12 @@ func measure(ctx context.Context, c config, t tool, scenario string, src, dst *h
 	return s, nil
 }
 
-// row is a case's result for one tool: median wall time over the runs, and
-// the counts of the first run (they do not vary).
+// row is a case's result for one tool: median wall time and registry CPU
+// over the runs, and the counts of the first run (they do not vary).
 type row struct {
 	scenario, tool string
 	first          sample
-	walls          []time.Duration
+	walls, cpus    []time.Duration
 }
 
 func (r *row) add(s sample) {
@@ -75,24 +79,35 @@ func (r *row) add(s sample) {
 		r.first = s
 	}
 	r.walls = append(r.walls, s.wall)
+	r.cpus = append(r.cpus, s.registryCPU)
 }
 
-func (r *row) median() time.Duration {
-	w := slices.Clone(r.walls)
+func (r *row) median() time.Duration { return median(r.walls) }
+
+// cpu is the registries' median CPU time, "-" where it could not be read.
+func (r *row) cpu() string {
+	if slices.Contains(r.cpus, -1) {
+		return "-"
+	}
+	return median(r.cpus).Round(10 * time.Millisecond).String()
+}
+
+func median(ds []time.Duration) time.Duration {
+	w := slices.Clone(ds)
 	slices.Sort(w)
 	return w[len(w)/2]
 }
 
 func print(rows []*row, tags, manifests int, c config) {
 	fmt.Printf("scenario: %d repositories × %d tags (%d tags, %d unique manifests), %.0f%% multi-arch, %.0f%% sharing a digest, "+
-		"shared base layer, %d jobs, %v added per request, median of %d runs\n\n",
-		c.repos, c.tags, tags, manifests, c.multiArch*100, c.shared*100, c.jobs, c.delay, c.runs)
-	fmt.Printf("%-22s %-22s %9s %9s %6s %8s %8s %7s %9s %10s\n",
-		"case", "tool", "wall", "manif.GET", "HEADs", "blob GET", "uploads", "mounts", "requests", "bytes")
+		"shared base layer, %d jobs, %v added per request, registry storage on %s, median of %d runs\n\n",
+		c.repos, c.tags, tags, manifests, c.multiArch*100, c.shared*100, c.jobs, c.delay, c.storage, c.runs)
+	fmt.Printf("%-22s %-22s %9s %9s %6s %8s %8s %7s %9s %10s %9s\n",
+		"case", "tool", "wall", "manif.GET", "HEADs", "blob GET", "uploads", "mounts", "requests", "bytes", "reg. CPU")
 	for _, r := range rows {
 		s := r.first
-		fmt.Printf("%-22s %-22s %9s %9d %6d %8d %8d %7d %9d %10d\n", r.scenario, r.tool,
-			r.median().Round(time.Millisecond), s.manifestGets, s.heads, s.blobGets, s.uploads, s.mounts, s.requests, s.bytes)
+		fmt.Printf("%-22s %-22s %9s %9d %6d %8d %8d %7d %9d %10d %9s\n", r.scenario, r.tool,
+			r.median().Round(time.Millisecond), s.manifestGets, s.heads, s.blobGets, s.uploads, s.mounts, s.requests, s.bytes, r.cpu())
 	}
 	fmt.Println()
 	for i := 0; i+1 < len(rows); i += 2 {

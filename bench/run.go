@@ -11,7 +11,11 @@ import (
 // which goes first): a first migration into a fresh destination registry, a
 // re-run on that finished destination, and a same-registry migration.
 func run(ctx context.Context, c config) error {
-	src, err := harness.StartRegistry(ctx)
+	ropts, err := registryOptions(c.storage)
+	if err != nil {
+		return err
+	}
+	src, err := harness.StartRegistry(ctx, ropts...)
 	if err != nil {
 		return err
 	}
@@ -42,7 +46,7 @@ func run(ctx context.Context, c config) error {
 		}
 		for _, t := range order {
 			logf("run %d: %s", i+1, t.name)
-			if err := once(ctx, c, t, src, srcProxy, i, get); err != nil {
+			if err := once(ctx, c, t, src, srcProxy, i, get, ropts); err != nil {
 				return err
 			}
 		}
@@ -57,8 +61,8 @@ func run(ctx context.Context, c config) error {
 	return nil
 }
 
-func once(ctx context.Context, c config, t tool, src *harness.Registry, srcProxy *harness.Proxy, i int, get func(string, string) *row) error {
-	dst, err := harness.StartRegistry(ctx)
+func once(ctx context.Context, c config, t tool, src *harness.Registry, srcProxy *harness.Proxy, i int, get func(string, string) *row, ropts []harness.Option) error {
+	dst, err := harness.StartRegistry(ctx, ropts...)
 	if err != nil {
 		return err
 	}
@@ -77,7 +81,7 @@ func once(ctx context.Context, c config, t tool, src *harness.Registry, srcProxy
 		{"re-run, nothing to do", dstProxy, "neworg"},
 		{"same registry", srcProxy, fmt.Sprintf("moved%d-%d", i, len(t.name))},
 	} {
-		s, err := measure(ctx, c, t, sc.name, srcProxy, sc.dst, sc.ns)
+		s, err := measure(ctx, c, t, sc.name, srcProxy, sc.dst, sc.ns, src, dst)
 		if err != nil {
 			return fmt.Errorf("%s, %s: %w", sc.name, t.name, err)
 		}

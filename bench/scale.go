@@ -46,15 +46,20 @@ func addScaleFlags(fs *flag.FlagSet) *scaleConfig {
 
 // runScale seeds, runs crane-migrate once and prints what it measured.
 // Seeding is timed but is not part of the measurement.
-func runScale(ctx context.Context, c scaleConfig, jobs int) error {
+func runScale(ctx context.Context, c scaleConfig, bc config) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt) // Ctrl-C still closes the registries
 	defer stop()
-	src, err := harness.StartRegistry(ctx)
+	jobs := bc.jobs
+	ropts, err := registryOptions(bc.storage)
+	if err != nil {
+		return err
+	}
+	src, err := harness.StartRegistry(ctx, ropts...)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := harness.StartRegistry(ctx)
+	dst, err := harness.StartRegistry(ctx, ropts...)
 	if err != nil {
 		return err
 	}

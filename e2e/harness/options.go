@@ -24,6 +24,7 @@ type options struct {
 	tls          bool
 	logs         io.Writer
 	startTimeout time.Duration
+	storageRoot  string // "" is os.TempDir()
 }
 
 func makeOptions(opts ...Option) (*options, error) {
@@ -95,6 +96,20 @@ func WithStartTimeout(d time.Duration) Option {
 			return errors.New("WithStartTimeout: not positive")
 		}
 		o.startTimeout = d
+		return nil
+	}
+}
+
+// WithStorageIn keeps the registry's directory (configuration and storage)
+// in a fresh directory under root. Default: under os.TempDir(). A benchmark
+// puts it on a tmpfs, where the filesystem driver's many small files cost
+// no disk metadata work.
+func WithStorageIn(root string) Option {
+	return func(o *options) error {
+		if root == "" {
+			return errors.New("WithStorageIn: empty directory")
+		}
+		o.storageRoot = root
 		return nil
 	}
 }

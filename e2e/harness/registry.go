@@ -64,7 +64,7 @@ func StartRegistry(ctx context.Context, opts ...Option) (*Registry, error) {
 
 // start makes one attempt on one port.
 func start(ctx context.Context, bin string, o *options) (*Registry, error) {
-	dir, err := os.MkdirTemp("", "harness-registry-")
+	dir, err := os.MkdirTemp(o.storageRoot, "harness-registry-")
 	if err != nil {
 		return nil, fmt.Errorf("starting registry: %w", err)
 	}

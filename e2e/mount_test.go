@@ -90,7 +90,8 @@ func TestSharedBaseLayerMovesOnce(t *testing.T) {
 // source read and one streamed PUT; no HEAD asks first, no PATCH splits the
 // upload. A destination repository that already holds a blob (under another
 // tag) answers the POST's mount from itself: no read, no upload. The only
-// manifest HEADs at the destination are verification's, after the PUTs.
+// manifest HEADs at the destination are verification's, after the PUTs, and
+// each registry is pinged once for the whole run.
 func TestPushRequestBudget(t *testing.T) {
 	t.Parallel()
 	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
@@ -131,14 +132,17 @@ func TestPushRequestBudget(t *testing.T) {
 			n["upload started"]++
 		case req.Kind == harness.BlobUploadChunk:
 			n[req.Method+" upload"]++
-		case req.Kind == harness.BlobHead || req.Kind == harness.ManifestHead || req.Kind == harness.ManifestPut:
+		case req.Kind == harness.BlobHead || req.Kind == harness.ManifestHead || req.Kind == harness.ManifestPut || req.Kind == harness.Ping:
 			n[string(req.Kind)]++
 		}
 	}
 	reads := srcProxy.Counts()[harness.BlobGet]
+	if got := srcProxy.Counts()[harness.Ping]; got != 1 {
+		t.Errorf("source pinged %d times, want once for the whole run", got)
+	}
 	// multi: 2 children; 3 tags + 2 children are put, and verified.
 	want := map[string]int{"already there": v1Blobs, "upload started": reads, "PUT upload": reads,
-		string(harness.ManifestPut): 5, string(harness.ManifestHead): 5}
+		string(harness.ManifestPut): 5, string(harness.ManifestHead): 5, string(harness.Ping): 1}
 	if diff := cmp.Diff(want, n); diff != "" {
 		t.Errorf("destination requests (-want +got):\n%s", diff)
 	}

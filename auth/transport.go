@@ -23,7 +23,8 @@ type Transport struct {
 	o     options
 
 	ping   flight.Group[*transport.Challenge]
-	scoped flight.Group[http.RoundTripper] // scopes, joined → authenticated transport
+	creds  flight.Group[authn.Authenticator] // resolved once: a credential helper is a process to run
+	scoped flight.Group[http.RoundTripper]   // scopes, joined → authenticated transport
 }
 
 // New returns a Transport for reg, with credentials from kc, sending
@@ -76,9 +77,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // token: its transport attaches the keychain's credentials, if any.
 func (t *Transport) transport(ctx context.Context, ch *transport.Challenge, scopes []string) (http.RoundTripper, error) {
 	return t.scoped.Do(ctx, strings.Join(scopes, " "), func() (http.RoundTripper, error) {
-		a, err := authn.Resolve(ctx, t.kc, t.reg)
+		a, err := t.creds.Do(ctx, "", func() (authn.Authenticator, error) {
+			a, err := authn.Resolve(ctx, t.kc, t.reg)
+			if err != nil {
+				return nil, fmt.Errorf("credentials for %s: %w", t.reg, err)
+			}
+			return a, nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("credentials for %s: %w", t.reg, err)
+			return nil, err
 		}
 		base := &scheme{inner: t.inner, host: t.reg.RegistryStr(), https: !ch.Insecure, agent: t.o.agent}
 		if !strings.EqualFold(ch.Scheme, "bearer") {

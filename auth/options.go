@@ -15,6 +15,7 @@ type Option func(*options)
 // for requests that write.
 func WithWrite(on bool) Option { return func(o *options) { o.write = on } }
 
-// WithUserAgent sets the User-Agent of requests that have none: go-containerregistry
-// adds none through a Wrap transport. Default: Go's.
+// WithUserAgent puts ua before go-containerregistry's own User-Agent, as
+// remote.WithUserAgent would (it does nothing through a Wrap transport).
+// Default: go-containerregistry's alone.
 func WithUserAgent(ua string) Option { return func(o *options) { o.agent = ua } }

@@ -16,8 +16,8 @@ import (
 var repositoryPath = regexp.MustCompile(`^/v2/(.+)/(?:manifests/[^/]+|blobs/uploads/[^/]*|blobs/[^/]+|tags/list|referrers/[^/]+)$`)
 
 // scopes are the token scopes a request to reg needs, most specific first:
-// some registries only read the first. nil means none (the ping route, or a
-// path this package does not know, which then goes out anonymous).
+// some registries only read the first. nil means none: the ping route, or a
+// path this package does not know (see Transport.transport).
 func scopes(reg name.Registry, u *url.URL, method string, write bool) []string {
 	if u.Path == "/v2/_catalog" {
 		return []string{"registry:catalog:*"}

@@ -3,8 +3,10 @@ package auth
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -22,7 +24,7 @@ type Transport struct {
 	inner http.RoundTripper
 	o     options
 
-	ping   flight.Group[*transport.Challenge]
+	ping   flight.Group[*pinged]
 	creds  flight.Group[authn.Authenticator] // resolved once: a credential helper is a process to run
 	scoped flight.Group[http.RoundTripper]   // scopes, joined → authenticated transport
 }
@@ -51,8 +53,25 @@ func (t *Transport) Wrap() http.RoundTripper {
 // Ping learns, once for the whole run, how the registry wants to be
 // authenticated and whether it speaks HTTPS. A failure is not remembered.
 func (t *Transport) Ping(ctx context.Context) (*transport.Challenge, error) {
-	return t.ping.Do(ctx, "", func() (*transport.Challenge, error) {
-		return transport.Ping(ctx, t.reg, t.inner)
+	p, err := t.pinged(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.challenge, nil
+}
+
+func (t *Transport) pinged(ctx context.Context) (*pinged, error) {
+	return t.ping.Do(ctx, "", func() (*pinged, error) {
+		rec := &recorder{inner: t.inner, answers: map[string]answer{}}
+		ch, err := transport.Ping(ctx, t.reg, rec)
+		if err != nil {
+			return nil, err
+		}
+		scheme := "https"
+		if ch.Insecure {
+			scheme = "http"
+		}
+		return &pinged{challenge: ch, scheme: scheme, answer: rec.get(scheme)}, nil
 	})
 }
 
@@ -61,22 +80,24 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host != t.reg.RegistryStr() {
 		return t.inner.RoundTrip(req)
 	}
-	ch, err := t.Ping(req.Context())
-	if err != nil {
-		return nil, err
-	}
-	rt, err := t.transport(req.Context(), ch, scopes(t.reg, req.URL, req.Method, t.o.write))
+	rt, err := t.transport(req.Context(), scopes(t.reg, req.URL, req.Method, t.o.write))
 	if err != nil {
 		return nil, err
 	}
 	return rt.RoundTrip(req)
 }
 
-// transport is the authenticated transport for a set of scopes, made once.
-// A registry that answered the ping without a bearer challenge needs no
-// token: its transport attaches the keychain's credentials, if any.
-func (t *Transport) transport(ctx context.Context, ch *transport.Challenge, scopes []string) (http.RoundTripper, error) {
+// transport is the authenticated transport for a set of scopes, made once,
+// by go-containerregistry's own handshake (so tokens are read, refreshed
+// and widened exactly as it does) over a transport that answers its ping
+// from the run's one real ping. nil scopes get a token for no repository,
+// which the registry's challenge widens if the request needs more.
+func (t *Transport) transport(ctx context.Context, scopes []string) (http.RoundTripper, error) {
 	return t.scoped.Do(ctx, strings.Join(scopes, " "), func() (http.RoundTripper, error) {
+		p, err := t.pinged(ctx)
+		if err != nil {
+			return nil, err
+		}
 		a, err := t.creds.Do(ctx, "", func() (authn.Authenticator, error) {
 			a, err := authn.Resolve(ctx, t.kc, t.reg)
 			if err != nil {
@@ -87,39 +108,72 @@ func (t *Transport) transport(ctx context.Context, ch *transport.Challenge, scop
 		if err != nil {
 			return nil, err
 		}
-		base := &scheme{inner: t.inner, host: t.reg.RegistryStr(), https: !ch.Insecure, agent: t.o.agent}
-		if !strings.EqualFold(ch.Scheme, "bearer") {
-			return transport.FromToken(t.reg, a, base, ch, nil)
-		}
-		tok, err := transport.Exchange(ctx, t.reg, a, base, scopes, ch)
-		if err != nil {
-			return nil, fmt.Errorf("token for %s: %w", strings.Join(scopes, " "), err)
-		}
-		return transport.FromToken(t.reg, a, base, ch, tok)
+		base := transport.NewUserAgent(&replay{inner: t.inner, host: t.reg.RegistryStr(), p: p}, t.o.agent)
+		return transport.NewWithContext(ctx, t.reg, a, base, scopes)
 	})
 }
 
-// scheme sends the registry's requests over the scheme its ping found (a
-// loopback reference says http, a registry there may speak https), with the
-// user agent set.
-type scheme struct {
-	inner http.RoundTripper
-	host  string
-	https bool
-	agent string
+// pinged is what the run's one ping learned: the challenge, and the answer
+// itself, to replay.
+type pinged struct {
+	challenge *transport.Challenge
+	scheme    string
+	answer    answer
 }
 
-func (s *scheme) RoundTrip(req *http.Request) (*http.Response, error) {
-	want := "http"
-	if s.https {
-		want = "https"
+// answer is a ping's response, without its (unread) body.
+type answer struct {
+	status int
+	header http.Header
+}
+
+// recorder keeps the answers to the ping, by scheme: transport.Ping may try
+// https and http at once.
+type recorder struct {
+	inner   http.RoundTripper
+	mu      sync.Mutex
+	answers map[string]answer
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.inner.RoundTrip(req)
+	if err == nil {
+		r.mu.Lock()
+		r.answers[req.URL.Scheme] = answer{status: resp.StatusCode, header: resp.Header.Clone()}
+		r.mu.Unlock()
 	}
-	if req.URL.Host == s.host && (req.URL.Scheme != want || (s.agent != "" && req.Header.Get("User-Agent") == "")) {
-		req = req.Clone(req.Context())
-		req.URL.Scheme = want
-		if s.agent != "" && req.Header.Get("User-Agent") == "" {
-			req.Header.Set("User-Agent", s.agent)
-		}
+	return resp, err
+}
+
+func (r *recorder) get(scheme string) answer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.answers[scheme]
+}
+
+// replay answers go-containerregistry's ping of the registry with the run's
+// recorded one, and refuses the other scheme, so its handshake picks the
+// same scheme and challenge without a round trip. Everything else goes to
+// inner.
+type replay struct {
+	inner http.RoundTripper
+	host  string
+	p     *pinged
+}
+
+func (r *replay) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet || req.URL.Host != r.host || req.URL.Path != "/v2/" {
+		return r.inner.RoundTrip(req)
 	}
-	return s.inner.RoundTrip(req)
+	if req.URL.Scheme != r.p.scheme {
+		return nil, fmt.Errorf("%s speaks %s, not %s (learned by this run's ping)", r.host, r.p.scheme, req.URL.Scheme)
+	}
+	return &http.Response{
+		Status:     http.StatusText(r.p.answer.status),
+		StatusCode: r.p.answer.status,
+		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:  r.p.answer.header.Clone(),
+		Body:    io.NopCloser(strings.NewReader("")),
+		Request: req,
+	}, nil
 }

@@ -7,6 +7,7 @@ package flight
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -24,32 +25,61 @@ type call[T any] struct {
 
 // Do returns fn's value for key, calling fn only when no call for key has
 // succeeded or is under way. A caller that waits on another's call stops
-// waiting when ctx is done.
+// waiting when ctx is done; if that other caller gave up instead (its
+// context ended, not the call's work), the waiter runs fn itself.
 func (g *Group[T]) Do(ctx context.Context, key string, fn func() (T, error)) (T, error) {
-	g.mu.Lock()
-	if g.calls == nil {
-		g.calls = map[string]*call[T]{}
-	}
-	c, ok := g.calls[key]
-	if !ok {
-		c = &call[T]{done: make(chan struct{})}
-		g.calls[key] = c
+	for {
+		g.mu.Lock()
+		if g.calls == nil {
+			g.calls = map[string]*call[T]{}
+		}
+		c, ok := g.calls[key]
+		if !ok {
+			c = &call[T]{done: make(chan struct{})}
+			g.calls[key] = c
+			g.mu.Unlock()
+			g.run(key, c, fn)
+			return c.val, c.err
+		}
 		g.mu.Unlock()
-		c.val, c.err = fn()
+		select {
+		case <-c.done:
+		default:
+			select {
+			case <-c.done:
+			case <-ctx.Done():
+				var zero T
+				return zero, ctx.Err()
+			}
+		}
+		if isContextErr(c.err) && ctx.Err() == nil {
+			continue
+		}
+		return c.val, c.err
+	}
+}
+
+// run calls fn for c. A failure, or a panic, is forgotten and releases the
+// waiters: a panicking fn must not leave its key blocked for ever.
+func (g *Group[T]) run(key string, c *call[T], fn func() (T, error)) {
+	ok := false
+	defer func() {
+		if !ok && c.err == nil {
+			c.err = errPanicked
+		}
 		if c.err != nil {
 			g.mu.Lock()
 			delete(g.calls, key)
 			g.mu.Unlock()
 		}
 		close(c.done)
-		return c.val, c.err
-	}
-	g.mu.Unlock()
-	select {
-	case <-c.done:
-		return c.val, c.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
+	}()
+	c.val, c.err = fn()
+	ok = true
+}
+
+var errPanicked = errors.New("flight: the call panicked")
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -668,15 +668,7 @@ func TestTransportRefreshesExpiredToken(t *testing.T) {
 				f := newFakeRegistry(t, fakeConfig{})
 				reg := f.registry(t)
 				tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(write))
-				opts := remoteOpts(t, tr)
-				img, err := random.Image(256, 2)
-				if err != nil {
-					t.Fatal(err)
-				}
-				ref := reg.Repo("a").Tag("1")
-				if err := remote.Write(ref, img, opts...); err != nil {
-					t.Fatal(err)
-				}
+				ref, img, opts := written(t, reg, tr, 2)
 				before := f.counts()
 				if before.rejected != 0 {
 					t.Fatalf("%d requests rejected before expiry", before.rejected)
@@ -714,6 +706,22 @@ func sum(m map[string]int) int {
 	return n
 }
 
+// written writes a random image of layers layers to a:1 through tr, and
+// returns it with the options that wrote it.
+func written(t *testing.T, reg name.Registry, tr *auth.Transport, layers int64) (name.Tag, v1.Image, []remote.Option) {
+	t.Helper()
+	opts := remoteOpts(t, tr)
+	img, err := random.Image(256, layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := reg.Repo("a").Tag("1")
+	if err := remote.Write(ref, img, opts...); err != nil {
+		t.Fatal(err)
+	}
+	return ref, img, opts
+}
+
 // TestTransportRefreshKeepsScopes: the token that replaces an expired one is
 // asked for the same scopes, so it serves what the old one did: one refresh
 // per repository, whether or not the registry's 401 names a scope, as ggcr's
@@ -733,15 +741,7 @@ func TestTransportRefreshKeepsScopes(t *testing.T) {
 			f := newFakeRegistry(t, tt.cfg)
 			reg := f.registry(t)
 			tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
-			opts := remoteOpts(t, tr)
-			img, err := random.Image(256, 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ref := reg.Repo("a").Tag("1")
-			if err := remote.Write(ref, img, opts...); err != nil {
-				t.Fatal(err)
-			}
+			ref, img, opts := written(t, reg, tr, 1)
 			f.expire()
 			// A read, then a write: with WithWrite both are one push token.
 			if _, err := remote.Head(ref, opts...); err != nil {

@@ -54,7 +54,7 @@ func runExport(c *cli.Context) error {
 	if api == "" {
 		api = hub.DefaultBaseURL
 	}
-	s, err := newSide(c.Context, sideSpec{label: "source", envName: "", registry: ns.Registry, hubAPI: api, username: c.String("username")}, cfg, newTransport(cfg, log, &retry.Quota{}), log)
+	s, err := newSide(c.Context, sideSpec{label: "source", envName: "", registry: ns.Registry, hubAPI: api, username: c.String("username")}, cfg, log, &retry.Quota{})
 	if err != nil {
 		return err
 	}

@@ -58,17 +58,16 @@ func execute(ctx, abort context.Context, cfg migrateConfig, srcReg, dstReg name.
 	defer restore()
 	var quota retry.Quota
 	started := time.Now()
-	rt := newTransport(cfg, log, &quota)
-	src, err := newSide(ctx, sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, rt, log)
+	src, err := newSide(ctx, sideSpec{label: "source", envName: "SRC", registry: srcReg, hubAPI: cfg.srcHubAPI, username: cfg.srcUser}, cfg, log, &quota)
 	if err != nil {
 		return err
 	}
 	dst, err := newSide(ctx, sideSpec{label: "destination", envName: "DST", registry: dstReg, hubAPI: cfg.dstHubAPI, username: cfg.dstUser,
-		write: !cfg.dryRun && !check}, cfg, rt, log)
+		write: !cfg.dryRun && !check}, cfg, log, &quota)
 	if err != nil {
 		return err
 	}
-	if err := preflight(ctx, rt, cfg.tls, src, dst); err != nil {
+	if err := preflight(ctx, cfg.tls, src, dst); err != nil {
 		return err
 	}
 	display := progress.New(stderr, progress.WithQuiet(cfg.quiet), progress.WithLogger(log))

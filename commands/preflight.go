@@ -15,7 +15,7 @@ import (
 // preflight checks, before any work starts, that each side's registry
 // answers and that its Docker Hub login works: a typo in a host name or a
 // wrong password is one clear line (exit 2), not a failure per tag.
-func preflight(ctx context.Context, rt http.RoundTripper, tls tlsPolicy, sides ...*side) error {
+func preflight(ctx context.Context, tls tlsPolicy, sides ...*side) error {
 	errs := make([]error, len(sides)) // both sides at once; the first side's error wins
 	var wg sync.WaitGroup
 	for i, s := range sides {
@@ -24,7 +24,7 @@ func preflight(ctx context.Context, rt http.RoundTripper, tls tlsPolicy, sides .
 			// plain GET tells "not there" from "there, but odd", which
 			// the first request then reports.
 			if _, err := s.auth.Ping(ctx); err != nil {
-				if err := ping(ctx, rt, tls, s.registry); err != nil {
+				if err := ping(ctx, s.rt, tls, s.registry); err != nil {
 					errs[i] = asUsage(fmt.Errorf("%s registry %s: %w", s.label, s.registry, err))
 					return
 				}

@@ -23,7 +23,8 @@ type side struct {
 	label    string // "source" or "destination"
 	registry name.Registry
 	keychain *credentials.Keychain
-	auth     *auth.Transport // every registry request of this side goes through it
+	rt       http.RoundTripper // this side's own connections, behind the retry layer
+	auth     *auth.Transport   // every registry request of this side goes through it
 	remote   []remote.Option
 	hub      *hub.Client
 }
@@ -37,7 +38,7 @@ type sideSpec struct {
 	write          bool // the run writes to this side: one push token serves reads too
 }
 
-func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.RoundTripper, log logrus.FieldLogger) (*side, error) {
+func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, log logrus.FieldLogger, quota *retry.Quota) (*side, error) {
 	var kopts []credentials.Option
 	if cfg.dockerConfig != "" {
 		kopts = append(kopts, credentials.WithConfigDir(cfg.dockerConfig))
@@ -53,7 +54,8 @@ func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.Roun
 	if err != nil {
 		return nil, asUsage(fmt.Errorf("%s credentials: %w", spec.label, err))
 	}
-	s := &side{label: spec.label, registry: spec.registry, keychain: kc,
+	rt := newTransport(cfg, log, quota)
+	s := &side{label: spec.label, registry: spec.registry, keychain: kc, rt: rt,
 		auth: auth.New(spec.registry, kc, rt, auth.WithWrite(spec.write), auth.WithUserAgent(userAgent))}
 	s.remote = []remote.Option{
 		// Authentication is ours too: one ping per registry and one token
@@ -92,13 +94,19 @@ func newSide(ctx context.Context, spec sideSpec, cfg migrateConfig, rt http.Roun
 	return s, nil
 }
 
-// newTransport is shared by both sides and the Hub API: one connection pool,
-// sized to the job count so parallel copies do not queue for connections,
-// behind the one retry layer.
+// newTransport is one side's connections (its registry and its Hub API),
+// sized to the job count so parallel copies do not queue for them, behind
+// the retry layer. Each side has its own: a blob upload holds a source
+// connection while it waits for a destination one, so with one pool and a
+// per-host limit, a migration within one registry could wait on itself.
 func newTransport(cfg migrateConfig, log logrus.FieldLogger, quota *retry.Quota) http.RoundTripper {
 	t := remote.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = cfg.concurrency * 2
 	t.MaxIdleConns = cfg.concurrency * 8
+	// The per-host limit: the engine's stages each have --jobs workers and
+	// each write fans out to its blobs, so an org of large indexes could
+	// otherwise open hundreds of connections to one registry at once.
+	t.MaxConnsPerHost = cfg.concurrency * 2
 	// A registry that accepts a connection and never answers must not hold a
 	// worker forever: in-flight copies are not cancelled by the first Ctrl-C.
 	t.ResponseHeaderTimeout = 2 * time.Minute

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -52,6 +53,10 @@ type run struct {
 
 // cli runs crane-migrate with args in a clean environment: a HOME and
 // DOCKER_CONFIG of its own (no user credentials leak in), plus env.
+// cliTimeout bounds one run of the binary in a test; the slowest take a few
+// seconds.
+const cliTimeout = 3 * time.Minute
+
 func cli(t *testing.T, env []string, args ...string) run {
 	t.Helper()
 	home := t.TempDir()
@@ -60,7 +65,12 @@ func cli(t *testing.T, env []string, args ...string) run {
 	if len(args) > 0 && strings.Contains(" copy repo org verify ", " "+args[0]+" ") {
 		withReport = append(append([]string{}, args...), "--report", rep)
 	}
-	cmd := exec.Command(binary, withReport...)
+	// A run that hangs (a deadlock) fails here with its output, not at the
+	// test binary's timeout with none.
+	cctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, binary, withReport...)
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Env = append([]string{"HOME=" + home, "DOCKER_CONFIG=" + filepath.Join(home, ".docker"), "PATH=" + os.Getenv("PATH")}, env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -68,6 +78,8 @@ func cli(t *testing.T, env []string, args ...string) run {
 	r := run{stdout: out.String(), stderr: errb.String(), reportPath: rep}
 	var ee *exec.ExitError
 	switch {
+	case cctx.Err() != nil:
+		t.Fatalf("%s did not finish within %v\nstderr:\n%s", strings.Join(args, " "), cliTimeout, errb.String())
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:

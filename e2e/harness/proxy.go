@@ -98,6 +98,11 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if p.opts.noMounts && r.Method == http.MethodPost && r.URL.Query().Has("mount") {
+		u := *r.URL
+		u.RawQuery = ""
+		r.URL = &u
+	}
 	if f := p.fault(r); f != nil {
 		p.update(func() { rec.Fault = true })
 		if f.Status != 0 {

@@ -10,8 +10,9 @@ import (
 type ProxyOption func(*proxyOptions) error
 
 type proxyOptions struct {
-	delay time.Duration
-	fault func(*http.Request) *Fault
+	delay    time.Duration
+	fault    func(*http.Request) *Fault
+	noMounts bool
 }
 
 func makeProxyOptions(opts ...ProxyOption) (*proxyOptions, error) {
@@ -45,6 +46,18 @@ func WithFault(f func(*http.Request) *Fault) ProxyOption {
 			return errors.New("WithFault: nil function")
 		}
 		o.fault = f
+		return nil
+	}
+}
+
+// WithoutMounts makes the registry behind the proxy one that does not mount
+// across repositories: the proxy drops a POST's mount and from parameters,
+// so the registry opens an upload session instead (202), as the OCI
+// distribution spec allows. The request is still recorded as a mount offer.
+// Default: forwarded as sent.
+func WithoutMounts() ProxyOption {
+	return func(o *proxyOptions) error {
+		o.noMounts = true
 		return nil
 	}
 }

@@ -1,6 +1,6 @@
-// Package auth authenticates a run's registry requests: one ping per
-// registry for the whole run, and one token per repository scope, shared by
-// every reader and writer of that repository.
+// Package auth authenticates one side's registry requests for a whole run:
+// one ping, and one token per repository (per pair for a cross-repository
+// mount), shared by every reader and writer of that repository.
 //
 // go-containerregistry pings the registry and exchanges a token each time it
 // meets a repository, once for its puller and again for its pusher; a

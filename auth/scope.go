@@ -32,7 +32,9 @@ func scopes(reg name.Registry, u *url.URL, method string, write bool) []string {
 		action = transport.PushScope
 	}
 	out := []string{repo.Scope(action)}
-	if from := u.Query().Get("from"); from != "" && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/blobs/uploads") {
+	// A mount from the repository itself (is it here already?) needs no
+	// second scope, nor a second token.
+	if from := u.Query().Get("from"); from != "" && from != m[1] && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/blobs/uploads") {
 		out = append(out, reg.Repo(from).Scope(transport.PullScope))
 	}
 	return out

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 func TestScopes(t *testing.T) {
@@ -64,6 +63,10 @@ func TestScopes(t *testing.T) {
 		{
 			name: "mount, write", url: "/v2/dst/blobs/uploads/?mount=" + digest + "&from=src", method: http.MethodPost, write: true,
 			want: []string{"repository:dst:push,pull", "repository:src:pull"},
+		},
+		{
+			name: "mount from the repository itself: one scope, one token", url: "/v2/dst/app/blobs/uploads/?mount=" + digest + "&from=dst/app", method: http.MethodPost, write: true,
+			want: []string{"repository:dst/app:push,pull"},
 		},
 		{
 			name: "mount without from", url: "/v2/dst/blobs/uploads/?mount=" + digest, method: http.MethodPost,
@@ -135,9 +138,9 @@ func TestScopesMatchGGCR(t *testing.T) {
 		write  bool
 		want   string
 	}{
-		{http.MethodGet, false, repo.Scope(transport.PullScope)},
-		{http.MethodPut, false, repo.Scope(transport.PushScope)},
-		{http.MethodGet, true, repo.Scope(transport.PushScope)},
+		{http.MethodGet, false, "repository:org/app:pull"},
+		{http.MethodPut, false, "repository:org/app:push,pull"},
+		{http.MethodGet, true, "repository:org/app:push,pull"},
 		{http.MethodHead, false, "repository:org/app:pull"},
 		{http.MethodPatch, false, "repository:org/app:push,pull"},
 	}
@@ -146,6 +149,36 @@ func TestScopesMatchGGCR(t *testing.T) {
 		got := scopes(repo.Registry, u, tt.method, tt.write)
 		if diff := cmp.Diff([]string{tt.want}, got); diff != "" {
 			t.Errorf("scopes(%s, write=%t) (-want +got):\n%s", tt.method, tt.write, diff)
+		}
+	}
+}
+
+// TestSameHost: a registry and a URL agree on the host whether or not
+// either spells out the scheme's default port; other hosts and ports differ.
+func TestSameHost(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		registry, url, host string // host: the request's Host header, if any
+		want                bool
+	}{
+		{"harbor.example.com:443", "https://harbor.example.com/v2/p/blobs/uploads/1", "", true},
+		{"harbor.example.com", "https://harbor.example.com:443/v2/p/blobs/uploads/1", "", true},
+		{"reg.local:80", "http://reg.local/v2/", "", true},
+		{"127.0.0.1:5000", "http://127.0.0.1:5000/v2/", "", true},
+		{"127.0.0.1:5000", "http://127.0.0.1:5001/v2/", "", false},
+		{"index.docker.io", "https://production.cloudflare.docker.com/blob", "", false},
+		{"index.docker.io", "https://10.0.0.1/blob", "index.docker.io", true},
+		{"[::1]:5000", "http://[::1]:5000/v2/", "", true},
+		{"[::1]", "https://[::1]:443/v2/", "", true},
+	}
+	for _, tt := range tests {
+		u, err := url.Parse(tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := &http.Request{URL: u, Host: tt.host}
+		if got := sameHost(req, tt.registry); got != tt.want {
+			t.Errorf("sameHost(%s, %q) = %t, want %t", tt.url, tt.registry, got, tt.want)
 		}
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -24,9 +26,9 @@ type Transport struct {
 	inner http.RoundTripper
 	o     options
 
+	creds  *keychainAuth
 	ping   flight.Group[*pinged]
-	creds  flight.Group[authn.Authenticator] // resolved once: a credential helper is a process to run
-	scoped flight.Group[http.RoundTripper]   // scopes, joined → authenticated transport
+	scoped flight.Group[http.RoundTripper] // scopes, joined → authenticated transport
 }
 
 // New returns a Transport for reg, with credentials from kc, sending
@@ -36,7 +38,8 @@ func New(reg name.Registry, kc authn.Keychain, inner http.RoundTripper, opts ...
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return &Transport{reg: reg, kc: kc, inner: inner, o: o}
+	return &Transport{reg: reg, kc: kc, inner: inner, o: o,
+		creds: &keychainAuth{kc: kc, reg: reg, ttl: o.credentialTTL, now: time.Now}}
 }
 
 // Wrap returns t as go-containerregistry's *transport.Wrapper: the one
@@ -63,7 +66,7 @@ func (t *Transport) Ping(ctx context.Context) (*transport.Challenge, error) {
 func (t *Transport) pinged(ctx context.Context) (*pinged, error) {
 	return t.ping.Do(ctx, "", func() (*pinged, error) {
 		rec := &recorder{inner: t.inner, answers: map[string]answer{}}
-		ch, err := transport.Ping(ctx, t.reg, rec)
+		ch, err := transport.Ping(ctx, t.reg, transport.NewUserAgent(rec, t.o.agent))
 		if err != nil {
 			return nil, err
 		}
@@ -75,12 +78,17 @@ func (t *Transport) pinged(ctx context.Context) (*pinged, error) {
 	})
 }
 
-// RoundTrip sends req with the token its repository scope needs.
+// RoundTrip sends req with the token its repository scope needs. A request
+// to another host (the registry redirected it: a blob store, a gateway's
+// real registry) goes through a scoped transport too, which sends it
+// without this registry's credentials and, if that host challenges, gets
+// it an anonymous token of its own, as go-containerregistry does.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Host != t.reg.RegistryStr() {
-		return t.inner.RoundTrip(req)
+	var s []string
+	if sameHost(req, t.reg.RegistryStr()) {
+		s = scopes(t.reg, req.URL, req.Method, t.o.write)
 	}
-	rt, err := t.transport(req.Context(), scopes(t.reg, req.URL, req.Method, t.o.write))
+	rt, err := t.transport(req.Context(), s)
 	if err != nil {
 		return nil, err
 	}
@@ -98,19 +106,28 @@ func (t *Transport) transport(ctx context.Context, scopes []string) (http.RoundT
 		if err != nil {
 			return nil, err
 		}
-		a, err := t.creds.Do(ctx, "", func() (authn.Authenticator, error) {
-			a, err := authn.Resolve(ctx, t.kc, t.reg)
-			if err != nil {
-				return nil, fmt.Errorf("credentials for %s: %w", t.reg, err)
-			}
-			return a, nil
-		})
-		if err != nil {
-			return nil, err
-		}
 		base := transport.NewUserAgent(&replay{inner: t.inner, host: t.reg.RegistryStr(), p: p}, t.o.agent)
-		return transport.NewWithContext(ctx, t.reg, a, base, scopes)
+		return transport.NewWithContext(ctx, t.reg, t.creds, base, scopes)
 	})
+}
+
+// sameHost reports whether req is for host, default ports made explicit:
+// a registry named with ":443" may hand out upload locations without it,
+// and the other way round.
+func sameHost(req *http.Request, host string) bool {
+	want := canonical(host, req.URL.Scheme)
+	return canonical(req.URL.Host, req.URL.Scheme) == want || (req.Host != "" && canonical(req.Host, req.URL.Scheme) == want)
+}
+
+func canonical(host, scheme string) string {
+	if _, _, err := net.SplitHostPort(host); err == nil {
+		return host
+	}
+	port := "443"
+	if scheme == "http" {
+		port = "80"
+	}
+	return net.JoinHostPort(strings.Trim(host, "[]"), port)
 }
 
 // pinged is what the run's one ping learned: the challenge, and the answer
@@ -162,7 +179,7 @@ type replay struct {
 }
 
 func (r *replay) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method != http.MethodGet || req.URL.Host != r.host || req.URL.Path != "/v2/" {
+	if req.Method != http.MethodGet || !sameHost(req, r.host) || req.URL.Path != "/v2/" {
 		return r.inner.RoundTrip(req)
 	}
 	if req.URL.Scheme != r.p.scheme {

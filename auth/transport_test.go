@@ -52,16 +52,17 @@ type fakeRegistry struct {
 	inner http.Handler
 	realm string
 
-	mu       sync.Mutex
-	redirect string         // when set, blob GETs are redirected to this base URL
-	epoch    int            // tokens of an older epoch have expired
-	pings    int            // requests to /v2/
-	tokens   map[string]int // token requests, by their scopes joined with " "
-	tokenHdr []string       // the Authorization of each token request
-	rejected int            // registry requests answered 401
-	mounts   int            // upload starts with from=
-	headers  []string       // "METHOD path Authorization" of registry requests
-	agents   map[string]int // User-Agent of registry and token requests
+	mu          sync.Mutex
+	redirect    string         // when set, blob GETs are redirected to this base URL
+	redirectAll string         // when set, every authorized repository request is redirected there
+	epoch       int            // tokens of an older epoch have expired
+	pings       int            // requests to /v2/
+	tokens      map[string]int // token requests, by their scopes joined with " "
+	tokenHdr    []string       // the Authorization of each token request
+	rejected    int            // registry requests answered 401
+	mounts      int            // upload starts with from=
+	headers     []string       // "METHOD path Authorization" of registry requests
+	agents      map[string]int // User-Agent of registry and token requests
 }
 
 func newFakeRegistry(t *testing.T, cfg fakeConfig) *fakeRegistry {
@@ -140,9 +141,13 @@ func (f *fakeRegistry) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost && r.URL.Query().Get("from") != "" {
 		f.mounts++
 	}
-	redirect := f.redirect
+	redirect, redirectAll := f.redirect, f.redirectAll
 	f.mu.Unlock()
 	if !f.authorized(w, r) {
+		return
+	}
+	if redirectAll != "" {
+		http.Redirect(w, r, redirectAll+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 		return
 	}
 	if redirect != "" && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/sha256:") {
@@ -178,10 +183,10 @@ func (f *fakeRegistry) token(w http.ResponseWriter, r *http.Request) {
 	f.tokens[scope]++
 	f.tokenHdr = append(f.tokenHdr, r.Header.Get("Authorization"))
 	f.agents[r.Header.Get("User-Agent")]++
-	epoch := f.epoch
+	epoch, user, pass := f.epoch, f.cfg.user, f.cfg.pass
 	f.mu.Unlock()
-	if f.cfg.user != "" {
-		if u, p, ok := r.BasicAuth(); !ok || u != f.cfg.user || p != f.cfg.pass {
+	if user != "" {
+		if u, p, ok := r.BasicAuth(); !ok || u != user || p != pass {
 			http.Error(w, `{"details":"incorrect username or password"}`, http.StatusUnauthorized)
 			return
 		}
@@ -344,6 +349,7 @@ func (c *countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // staticKeychain resolves every registry to one authenticator, or fails
 // the first failures times, counting its calls.
 type staticKeychain struct {
+	mu       sync.Mutex
 	auth     authn.Authenticator
 	failures atomic.Int32
 	calls    atomic.Int32
@@ -356,6 +362,8 @@ func (k *staticKeychain) Resolve(authn.Resource) (authn.Authenticator, error) {
 	if k.failures.Add(-1) >= 0 {
 		return nil, errKeychain
 	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	return k.auth, nil
 }
 
@@ -537,7 +545,8 @@ func TestTransportMount(t *testing.T) {
 
 // TestTransportOtherHostPassesThrough: a request to another host (a blob
 // store the registry redirects to) goes out as it came, with no credentials
-// added and no ping or token exchange for the registry.
+// added; asking for it costs at most the run's one ping and one token for no
+// repository.
 func TestTransportOtherHostPassesThrough(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -584,10 +593,76 @@ func TestTransportOtherHostPassesThrough(t *testing.T) {
 				t.Errorf("Authorization the other host saw (-want +got):\n%s", diff)
 			}
 			got := f.counts()
-			if got.pings != 0 || len(got.tokens) != 0 {
-				t.Errorf("registry pings = %d, token exchanges = %v, want none for another host", got.pings, got.tokens)
+			if got.pings > 1 || sum(got.tokens) > 1 || got.tokens[""] != sum(got.tokens) {
+				t.Errorf("registry pings = %d, token exchanges = %v, want at most one ping and one token for no repository", got.pings, got.tokens)
 			}
 		})
+	}
+}
+
+// TestTransportRedirectToAnotherRegistry: a gateway that redirects to
+// another registry (lscr.io to ghcr.io, say) whose 401 challenges for a
+// token of its own: the redirected request gets an anonymous token from
+// that registry and succeeds, never carrying this registry's credentials.
+func TestTransportRedirectToAnotherRegistry(t *testing.T) {
+	t.Parallel()
+	real := newFakeRegistry(t, fakeConfig{})
+	rreg := real.registry(t)
+	img, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(rreg.Repo("a").Tag("1"), img, remote.WithTransport(auth.New(rreg, authn.NewMultiKeychain(), http.DefaultTransport).Wrap())); err != nil {
+		t.Fatal(err)
+	}
+	realTokens := sum(real.counts().tokens)
+	gateway := newFakeRegistry(t, fakeConfig{user: "u", pass: "secret"})
+	gateway.mu.Lock()
+	gateway.redirectAll = "http://" + rreg.RegistryStr()
+	gateway.mu.Unlock()
+	greg := gateway.registry(t)
+	kc := &staticKeychain{auth: &authn.Basic{Username: "u", Password: "secret"}}
+	tr := auth.New(greg, kc, http.DefaultTransport)
+	d, err := remote.Head(greg.Repo("a").Tag("1"), remote.WithTransport(tr.Wrap()))
+	if err != nil {
+		t.Fatalf("HEAD through the gateway: %v", err)
+	}
+	if want, _ := img.Digest(); d.Digest != want {
+		t.Errorf("digest %s, want %s", d.Digest, want)
+	}
+	if n := sum(real.counts().tokens) - realTokens; n != 1 {
+		t.Errorf("the real registry issued %d tokens for the redirected request, want 1", n)
+	}
+	real.mu.Lock()
+	defer real.mu.Unlock()
+	for _, tok := range real.tokenHdr {
+		if strings.Contains(tok, "Basic") {
+			t.Errorf("the gateway's credentials reached the other registry: %q", tok)
+		}
+	}
+}
+
+// TestTransportCredentialsRotate: a keychain whose secret changes (a
+// credential helper's short-lived token) is asked again once its answer is
+// older than the TTL, so a repository first met after the change works.
+func TestTransportCredentialsRotate(t *testing.T) {
+	t.Parallel()
+	f := newFakeRegistry(t, fakeConfig{user: "u", pass: "p1"})
+	reg := f.registry(t)
+	kc := &staticKeychain{auth: &authn.Basic{Username: "u", Password: "p1"}}
+	tr := auth.New(reg, kc, http.DefaultTransport, auth.WithCredentialTTL(0))
+	opts := remoteOpts(t, tr)
+	if err := pushAndPull(reg.Repo("a"), []string{"1"}, opts...); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.cfg.pass = "p2"
+	f.mu.Unlock()
+	kc.mu.Lock()
+	kc.auth = &authn.Basic{Username: "u", Password: "p2"}
+	kc.mu.Unlock()
+	if err := pushAndPull(reg.Repo("b"), []string{"1"}, opts...); err != nil {
+		t.Fatalf("a new repository after the secret changed: %v", err)
 	}
 }
 

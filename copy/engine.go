@@ -69,7 +69,8 @@ func (e *Engine) Destination() *remote.Puller { return e.dstRead }
 // others.
 //
 // A task goes through three stages, each with its own jobs workers: plan
-// (both sides' digests), transfer (fetch and push) and confirm (verify). A
+// (both sides' digests, then the source manifests to copy), transfer (the
+// writes) and confirm (verify). A
 // worker that waited on the slowest of those round trips would leave the
 // registries idle; pipelined, planning runs ahead of the copies and
 // verification behind them, each stage bounded by the job count.

@@ -681,17 +681,9 @@ func TestTransportRedirectCarriesNoToken(t *testing.T) {
 
 	reg := f.registry(t)
 	tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
-	opts := remoteOpts(t, tr)
-	img, err := random.Image(256, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref, img, opts := written(t, reg, tr, 2)
 	want, err := img.Digest()
 	if err != nil {
-		t.Fatal(err)
-	}
-	ref := reg.Repo("a").Tag("1")
-	if err := remote.Write(ref, img, opts...); err != nil {
 		t.Fatal(err)
 	}
 	f.mu.Lock()

@@ -55,12 +55,9 @@ func (t *Transport) Wrap() http.RoundTripper {
 
 // Ping learns, once for the whole run, how the registry wants to be
 // authenticated and whether it speaks HTTPS. A failure is not remembered.
-func (t *Transport) Ping(ctx context.Context) (*transport.Challenge, error) {
-	p, err := t.pinged(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return p.challenge, nil
+func (t *Transport) Ping(ctx context.Context) error {
+	_, err := t.pinged(ctx)
+	return err
 }
 
 func (t *Transport) pinged(ctx context.Context) (*pinged, error) {
@@ -74,7 +71,7 @@ func (t *Transport) pinged(ctx context.Context) (*pinged, error) {
 		if ch.Insecure {
 			scheme = "http"
 		}
-		return &pinged{challenge: ch, scheme: scheme, answer: rec.get(scheme)}, nil
+		return &pinged{scheme: scheme, answer: rec.get(scheme)}, nil
 	})
 }
 
@@ -130,12 +127,11 @@ func canonical(host, scheme string) string {
 	return net.JoinHostPort(strings.Trim(host, "[]"), port)
 }
 
-// pinged is what the run's one ping learned: the challenge, and the answer
-// itself, to replay.
+// pinged is what the run's one ping learned: the scheme the registry
+// speaks, and its answer, to replay.
 type pinged struct {
-	challenge *transport.Challenge
-	scheme    string
-	answer    answer
+	scheme string
+	answer answer
 }
 
 // answer is a ping's response, without its (unread) body.

@@ -11,11 +11,7 @@ import (
 // which goes first): a first migration into a fresh destination registry, a
 // re-run on that finished destination, and a same-registry migration.
 func run(ctx context.Context, c config) error {
-	ropts, err := registryOptions(c.storage)
-	if err != nil {
-		return err
-	}
-	src, err := harness.StartRegistry(ctx, ropts...)
+	src, err := startRegistry(ctx, c.storage)
 	if err != nil {
 		return err
 	}
@@ -46,7 +42,7 @@ func run(ctx context.Context, c config) error {
 		}
 		for _, t := range order {
 			logf("run %d: %s", i+1, t.name)
-			if err := once(ctx, c, t, src, srcProxy, i, get, ropts); err != nil {
+			if err := once(ctx, c, t, src, srcProxy, i, get); err != nil {
 				return err
 			}
 		}
@@ -61,8 +57,8 @@ func run(ctx context.Context, c config) error {
 	return nil
 }
 
-func once(ctx context.Context, c config, t tool, src *harness.Registry, srcProxy *harness.Proxy, i int, get func(string, string) *row, ropts []harness.Option) error {
-	dst, err := harness.StartRegistry(ctx, ropts...)
+func once(ctx context.Context, c config, t tool, src *harness.Registry, srcProxy *harness.Proxy, i int, get func(string, string) *row) error {
+	dst, err := startRegistry(ctx, c.storage)
 	if err != nil {
 		return err
 	}

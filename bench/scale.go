@@ -18,7 +18,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/crane-migrate/crane-migrate/e2e/harness"
 	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
 	"github.com/crane-migrate/crane-migrate/report"
 )
@@ -50,16 +49,12 @@ func runScale(ctx context.Context, c scaleConfig, bc config) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt) // Ctrl-C still closes the registries
 	defer stop()
 	jobs := bc.jobs
-	ropts, err := registryOptions(bc.storage)
-	if err != nil {
-		return err
-	}
-	src, err := harness.StartRegistry(ctx, ropts...)
+	src, err := startRegistry(ctx, bc.storage)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := harness.StartRegistry(ctx, ropts...)
+	dst, err := startRegistry(ctx, bc.storage)
 	if err != nil {
 		return err
 	}

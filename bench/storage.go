@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -31,6 +32,15 @@ func registryOptions(storage string) ([]harness.Option, error) {
 		return []harness.Option{harness.WithStorageIn(memoryRoot)}, nil
 	}
 	return nil, fmt.Errorf("-storage %q: want memory or disk", storage)
+}
+
+// startRegistry starts a registry with its files where -storage says.
+func startRegistry(ctx context.Context, storage string) (*harness.Registry, error) {
+	opts, err := registryOptions(storage)
+	if err != nil {
+		return nil, err
+	}
+	return harness.StartRegistry(ctx, opts...)
 }
 
 // processCPU is the CPU time pid has used so far (user and system), read

@@ -23,7 +23,7 @@ func preflight(ctx context.Context, tls tlsPolicy, sides ...*side) error {
 			// The side's own ping is the run's only one; when it fails, a
 			// plain GET tells "not there" from "there, but odd", which
 			// the first request then reports.
-			if _, err := s.auth.Ping(ctx); err != nil {
+			if err := s.auth.Ping(ctx); err != nil {
 				if err := ping(ctx, s.rt, tls, s.registry); err != nil {
 					errs[i] = asUsage(fmt.Errorf("%s registry %s: %w", s.label, s.registry, err))
 					return

@@ -70,10 +70,10 @@ func (e *Engine) Destination() *remote.Puller { return e.dstRead }
 //
 // A task goes through three stages, each with its own jobs workers: plan
 // (both sides' digests, then the source manifests to copy), transfer (the
-// writes) and confirm (verify). A
-// worker that waited on the slowest of those round trips would leave the
-// registries idle; pipelined, planning runs ahead of the copies and
-// verification behind them, each stage bounded by the job count.
+// writes) and confirm (verify). A worker that waited on the slowest of those
+// round trips would leave the registries idle; pipelined, planning runs
+// ahead of the copies and verification behind them, each stage bounded by
+// the job count.
 //
 // Once ctx is done (the user pressed Ctrl-C) or the source's pull limit is
 // spent, no new task starts: the rest are reported pending. Copies already in

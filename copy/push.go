@@ -149,7 +149,6 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 	case fresh:
 		offer = false
 	}
-	c := e.blobs
 	var body <-chan opened
 	if !offer {
 		body = e.open(ctx, src, d)
@@ -158,7 +157,7 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 	if offer {
 		u.RawQuery = url.Values{"mount": {d.Digest.String()}, "from": {from.RepositoryStr()}}.Encode()
 	}
-	loc, err := e.start(ctx, c, u)
+	loc, err := e.start(ctx, u)
 	if err != nil || loc == nil {
 		if body != nil {
 			(<-body).close()
@@ -173,11 +172,11 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 	}
 	b := <-body
 	if b.err == nil {
-		err = e.upload(ctx, c, loc, d, b.rc)
+		err = e.upload(ctx, loc, d, b.rc)
 	}
 	b.close()
 	if b.err != nil || err != nil {
-		abandon(c, loc)
+		e.abandon(loc)
 		return errors.Join(b.err, err)
 	}
 	return nil
@@ -185,12 +184,12 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 
 // start POSTs to u; the upload location, or nil when the registry answered
 // 201: the offered mount was taken.
-func (e *Engine) start(ctx context.Context, c *http.Client, u url.URL) (*url.URL, error) {
+func (e *Engine) start(ctx context.Context, u url.URL) (*url.URL, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.Do(req)
+	resp, err := e.blobs.Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +238,7 @@ func (e *Engine) open(ctx context.Context, src name.Repository, d v1.Descriptor)
 // upload streams a source blob into the upload session at loc, in one PUT.
 // The source read checks the digest as it goes, and the registry checks it
 // again before it keeps the blob.
-func (e *Engine) upload(ctx context.Context, c *http.Client, loc *url.URL, d v1.Descriptor, rc io.Reader) error {
+func (e *Engine) upload(ctx context.Context, loc *url.URL, d v1.Descriptor, rc io.Reader) error {
 	q := loc.Query()
 	q.Set("digest", d.Digest.String())
 	loc.RawQuery = q.Encode()
@@ -249,7 +248,7 @@ func (e *Engine) upload(ctx context.Context, c *http.Client, loc *url.URL, d v1.
 	}
 	req.ContentLength = d.Size // -1 (unknown, schema 1) streams chunked
 	req.Header.Set("Content-Type", "application/octet-stream")
-	resp, err := c.Do(req)
+	resp, err := e.blobs.Do(req)
 	if err != nil {
 		return err
 	}
@@ -259,14 +258,14 @@ func (e *Engine) upload(ctx context.Context, c *http.Client, loc *url.URL, d v1.
 
 // abandon cancels an upload session that failed, so the registry need not
 // wait for its garbage collection. Best effort: the answer changes nothing.
-func abandon(c *http.Client, loc *url.URL) {
+func (e *Engine) abandon(loc *url.URL) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, loc.String(), nil)
 	if err != nil {
 		return
 	}
-	if resp, err := c.Do(req); err == nil {
+	if resp, err := e.blobs.Do(req); err == nil {
 		drainClose(resp)
 	}
 }

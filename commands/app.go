@@ -6,9 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-const userAgent = "crane-migrate"
-
-func newApp(name string, stdout, stderr io.Writer) *cli.App {
+func newApp(name string, stdout, stderr io.Writer, run *runEnv) *cli.App {
 	app := &cli.App{
 		Name:                 name,
 		HelpName:             name,
@@ -18,12 +16,12 @@ func newApp(name string, stdout, stderr io.Writer) *cli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		Commands: []*cli.Command{
-			newCopyCommand(),
-			newRepoCommand(),
-			newOrgCommand(),
-			newVerifyCommand(),
-			newDemoCommand(),
-			newExportCommand(),
+			newCopyCommand(run),
+			newRepoCommand(run),
+			newOrgCommand(run),
+			newVerifyCommand(run),
+			newDemoCommand(run),
+			newExportCommand(run),
 			newRewriteCommand(),
 			newCompletionCommand(),
 		},

@@ -1,14 +1,12 @@
 package commands
 
 import (
-	"context"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/crane-migrate/crane-migrate/copy"
+	"github.com/crane-migrate/crane-migrate/migrate"
 )
 
-func newCopyCommand() *cli.Command {
+func newCopyCommand(run *runEnv) *cli.Command {
 	return &cli.Command{
 		Name:      "copy",
 		Aliases:   []string{"cp"},
@@ -16,7 +14,7 @@ func newCopyCommand() *cli.Command {
 		ArgsUsage: "SRC_REF DST_REF",
 		Description: "SRC_REF is oldorg/myapp:1.2.3 or oldorg/myapp@sha256:…; DST_REF is a tag " +
 			"(without one it takes the source's tag). Nothing is fetched when the destination already has the same digest.",
-		Flags: migrateFlags(),
+		Flags: copyFlags(),
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, "SRC_REF", "DST_REF"); err != nil {
 				return err
@@ -25,23 +23,22 @@ func newCopyCommand() *cli.Command {
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			src, err := parseSource(c.Args().Get(0), cfg.tls.nameOptions(c.Args().Get(0))...)
-			if err != nil {
-				return err
-			}
-			dst, err := parseDestination(c.Args().Get(1), src, cfg.tls.nameOptions(c.Args().Get(1))...)
-			if err != nil {
-				return err
-			}
-			one := func(ctx context.Context, r *run, tasks chan<- copy.Task) {
-				if r.dst.hub != nil { // a missing Docker Hub repository is created with the source's visibility first
-					if _, ok := r.prepareDestination(ctx, src.Context(), dst.Context(), false); !ok {
-						return
-					}
+			// Both act on a whole repository once all its tags are in:
+			// one tag is not a repository's migration.
+			for _, f := range []string{"deprecate-source", "copy-immutable-rules"} {
+				if c.Bool(f) {
+					return usagef("--%s works with repo and org, which migrate a whole repository; copy moves one tag", f)
 				}
-				r.queue(ctx, tasks, copy.Task{Source: src, Destination: dst})
 			}
-			return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Context().Registry, dst.Context().Registry, false, one, c.App.Writer, c.App.ErrWriter)
+			src, err := parseSource(c.Args().Get(0), cfg.tls.NameOptions(c.Args().Get(0))...)
+			if err != nil {
+				return err
+			}
+			dst, err := parseDestination(c.Args().Get(1), src, cfg.tls.NameOptions(c.Args().Get(1))...)
+			if err != nil {
+				return err
+			}
+			return runMigration(c, run, cfg, migrate.Reference(src, dst), src.Context().Registry, dst.Context().Registry)
 		},
 	}
 }

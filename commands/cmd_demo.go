@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"fmt"
 	"os"
 
@@ -10,9 +9,10 @@ import (
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/demo"
 	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/migrate"
 )
 
-func newDemoCommand() *cli.Command {
+func newDemoCommand(run *runEnv) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "run a whole org migration between two throwaway in-memory registries",
@@ -21,11 +21,11 @@ func newDemoCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
 		},
-		Action: runDemo,
+		Action: func(c *cli.Context) error { return runDemo(c, run) },
 	}
 }
 
-func runDemo(c *cli.Context) error {
+func runDemo(c *cli.Context, run *runEnv) error {
 	out := c.App.Writer
 	env, err := demo.Start(c.Context)
 	if err != nil {
@@ -52,9 +52,8 @@ func runDemo(c *cli.Context) error {
 		return err
 	}
 	org := func(check bool) error {
-		return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Registry, dst.Registry, check, func(ctx context.Context, r *run, tasks chan<- copy.Task) {
-			r.orgTasks(ctx, src, dst, nil, tasks)
-		}, out, c.App.ErrWriter)
+		cfg.check = check
+		return runMigration(c, run, cfg, migrate.Namespace(src, dst, nil), src.Registry, dst.Registry)
 	}
 
 	fmt.Fprintf(out, "== crane-migrate demo: %s -> %s (in-memory registries on this machine)\n\n", env.Source, env.Destination)

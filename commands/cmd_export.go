@@ -10,10 +10,10 @@ import (
 
 	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/hub"
-	"github.com/crane-migrate/crane-migrate/retry"
+	"github.com/crane-migrate/crane-migrate/pulls"
 )
 
-func newExportCommand() *cli.Command {
+func newExportCommand(run *runEnv) *cli.Command {
 	return &cli.Command{
 		Name:      "export",
 		Usage:     "write a Docker Hub namespace's repositories as CSV or JSON",
@@ -28,11 +28,11 @@ func newExportCommand() *cli.Command {
 			&cli.StringFlag{Name: "docker-config", EnvVars: env("DOCKER_CONFIG"), Usage: "`DIR` holding config.json"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
 		},
-		Action: runExport,
+		Action: func(c *cli.Context) error { return runExport(c, run) },
 	}
 }
 
-func runExport(c *cli.Context) error {
+func runExport(c *cli.Context, run *runEnv) error {
 	if err := wantArgs(c, "NS"); err != nil {
 		return err
 	}
@@ -48,19 +48,18 @@ func runExport(c *cli.Context) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	log, restore := newLogger(c.App.ErrWriter, cfg.logFormat, cfg.verbose, false)
-	defer restore()
+	run.configure(cfg)
 	api := cfg.srcHubAPI
 	if api == "" {
 		api = hub.DefaultBaseURL
 	}
-	s, err := newSide(c.Context, sideSpec{label: "source", envName: "", registry: ns.Registry, hubAPI: api, username: c.String("username")}, cfg, log, &retry.Quota{})
+	s, err := cfg.newSide(c, sideSpec{label: "source", envName: "", registry: ns.Registry, hubAPI: api, username: c.String("username")}, run.log, &pulls.Quota{})
 	if err != nil {
 		return err
 	}
 	var repos []hub.Repository
 	private := 0
-	for r, err := range s.hub.Repositories(c.Context, ns.Path) {
+	for r, err := range s.Hub.Repositories(c.Context, ns.Path) {
 		if err != nil {
 			return fmt.Errorf("listing %s: %w", ns.Path, err)
 		}
@@ -70,7 +69,7 @@ func runExport(c *cli.Context) error {
 		}
 	}
 	if private == 0 {
-		log.Warnf("no private repositories in %s: if it has some, these credentials cannot see them "+
+		run.log.Warnf("no private repositories in %s: if it has some, these credentials cannot see them "+
 			"(an organization access token needs the scope-repository-list scope)", ns.Path)
 	}
 	if format == "json" {

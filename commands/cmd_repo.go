@@ -1,19 +1,17 @@
 package commands
 
 import (
-	"context"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/crane-migrate/crane-migrate/copy"
+	"github.com/crane-migrate/crane-migrate/migrate"
 )
 
-func newRepoCommand() *cli.Command {
+func newRepoCommand(run *runEnv) *cli.Command {
 	return &cli.Command{
 		Name:      "repo",
 		Usage:     "copy every tag of a repository",
 		ArgsUsage: "SRC_REPO DST_REPO",
-		Flags:     migrateFlags(),
+		Flags:     copyFlags(),
 		Action: func(c *cli.Context) error {
 			if err := wantArgs(c, "SRC_REPO", "DST_REPO"); err != nil {
 				return err
@@ -22,16 +20,15 @@ func newRepoCommand() *cli.Command {
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			src, err := parseRepository("source repository", c.Args().Get(0), cfg.tls.nameOptions(c.Args().Get(0))...)
+			src, err := parseRepository("source repository", c.Args().Get(0), cfg.tls.NameOptions(c.Args().Get(0))...)
 			if err != nil {
 				return err
 			}
-			dst, err := parseRepository("destination repository", c.Args().Get(1), cfg.tls.nameOptions(c.Args().Get(1))...)
+			dst, err := parseRepository("destination repository", c.Args().Get(1), cfg.tls.NameOptions(c.Args().Get(1))...)
 			if err != nil {
 				return err
 			}
-			produce := func(ctx context.Context, r *run, tasks chan<- copy.Task) { r.repoTasks(ctx, src, dst, tasks) }
-			return execute(c.Context, abortContext(c.App.Metadata, c.Context), cfg, src.Registry, dst.Registry, false, produce, c.App.Writer, c.App.ErrWriter)
+			return runMigration(c, run, cfg, migrate.Repository(src, dst), src.Registry, dst.Registry)
 		},
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 func TestInterspersed(t *testing.T) {
 	t.Parallel()
-	app := newApp("crane-migrate", &bytes.Buffer{}, &bytes.Buffer{})
+	app := newApp("crane-migrate", &bytes.Buffer{}, &bytes.Buffer{}, &runEnv{})
 	tests := []struct {
 		in, want []string
 	}{

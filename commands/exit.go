@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/crane-migrate/crane-migrate/migrate"
+	"github.com/crane-migrate/crane-migrate/pulls"
 )
 
 // Exit codes, mapped in this one place.
@@ -13,13 +16,6 @@ const (
 	exitUsage       = 2   // bad arguments: nothing was attempted
 	exitPullLimit   = 3   // the source's pull limit stopped the run; re-run later
 	exitInterrupted = 130 // Ctrl-C: in-flight copies finished, the rest not started
-)
-
-// Errors that end a run after its summary was printed; exitCode maps them.
-var (
-	errFailures    = errors.New("some tags failed")
-	errPullLimit   = errors.New("pull rate limit reached")
-	errInterrupted = errors.New("interrupted")
 )
 
 // usageError is bad input from the user: exit 2 with a one-line reason.
@@ -47,12 +43,12 @@ func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errFailures):
-		return exitFailures
-	case errors.Is(err, errPullLimit):
+	case errors.Is(err, migrate.ErrFailures):
+		return exitFailures // the summary said which, and why
+	case errors.Is(err, pulls.ErrLimit):
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitPullLimit
-	case errors.Is(err, errInterrupted):
+	case errors.Is(err, migrate.ErrInterrupted):
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitInterrupted
 	case errors.As(err, &ue):
@@ -62,10 +58,4 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitFailures
 	}
-}
-
-// errNoRepositories: an empty namespace is almost always a typo or missing
-// credentials, so it fails rather than "succeeds" at nothing.
-func errNoRepositories(ns fmt.Stringer) error {
-	return fmt.Errorf("no repositories found in %s (check the name, and that the credentials can see it)", ns)
 }

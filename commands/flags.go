@@ -8,26 +8,23 @@ import (
 
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/side"
 )
 
 const envPrefix = "CRANE_MIGRATE_"
 
 func env(name string) []string { return []string{envPrefix + name} }
 
-// migrateFlags are taken by every command that moves or compares images.
-func migrateFlags() []cli.Flag {
+// sharedFlags are taken by every command that moves or compares images.
+func sharedFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: copy.DefaultJobs, EnvVars: env("JOBS"),
-			Usage: "tags copied at once, one pool shared by all repositories"},
+			Usage: "tags handled at once: each stage of the engine (plan, copy, verify) has this many workers, shared by all repositories"},
 		&cli.StringSliceFlag{Name: "include", EnvVars: env("INCLUDE"),
-			Usage: "copy only tags matching this RE2 expression (repeatable)"},
+			Usage: "only tags matching this RE2 expression (repeatable)"},
 		&cli.StringSliceFlag{Name: "exclude", EnvVars: env("EXCLUDE"),
-			Usage: "skip tags matching this RE2 expression (repeatable)"},
-		&cli.BoolFlag{Name: "dry-run", EnvVars: env("DRY_RUN"),
-			Usage: "list what would be copied or skipped; write nothing"},
+			Usage: "leave out tags matching this RE2 expression (repeatable)"},
 		&cli.StringFlag{Name: "report", EnvVars: env("REPORT"), Usage: "write a JSON report to `FILE`"},
-		&cli.BoolFlag{Name: "no-verify", EnvVars: env("NO_VERIFY"),
-			Usage: "do not check each copied tag at the destination"},
 		&cli.StringFlag{Name: "src-hub-api", EnvVars: env("SRC_HUB_API"),
 			Usage: "Docker Hub API `URL` for the source (default https://hub.docker.com when the source is Docker Hub)"},
 		&cli.StringFlag{Name: "dst-hub-api", EnvVars: env("DST_HUB_API"),
@@ -42,26 +39,37 @@ func migrateFlags() []cli.Flag {
 			Usage: "allow plain HTTP or unverified TLS to this `HOST` (repeatable; loopback hosts need no flag)"},
 		&cli.StringFlag{Name: "on-rate-limit", Value: "stop", EnvVars: env("ON_RATE_LIMIT"),
 			Usage: "when the source's pull limit is reached: stop (exit 3, re-run later) or wait for the window and carry on"},
-		&cli.BoolFlag{Name: "no-clobber", EnvVars: env("NO_CLOBBER"),
-			Usage: "leave a destination tag that has another digest alone and report a conflict"},
 		&cli.BoolFlag{Name: "with-signatures", Value: true, EnvVars: env("WITH_SIGNATURES"),
-			Usage: "copy sha256-<digest>.sig/.att/.sbom tags after the image they belong to (--with-signatures=false, or --skip-signatures, to leave them)"},
+			Usage: "include sha256-<digest>.sig/.att/.sbom tags after the image they belong to (--with-signatures=false, or --skip-signatures, to leave them)"},
 		&cli.BoolFlag{Name: "skip-signatures", EnvVars: env("SKIP_SIGNATURES"),
 			Usage: "leave out sha256-<digest>.sig/.att/.sbom tags (by default they follow their image)"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", EnvVars: env("OUTPUT"),
 			Usage: "text, or json: the plan or result as JSON on stdout (logs stay on stderr)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("QUIET"), Usage: "only errors and the final summary"},
-		&cli.BoolFlag{Name: "metadata", Value: true, EnvVars: env("METADATA"),
-			Usage: "copy description and README when both sides are Docker Hub (--metadata=false to skip)"},
-		&cli.BoolFlag{Name: "deprecate-source", EnvVars: env("DEPRECATE_SOURCE"),
-			Usage: "after a repository migrated and verified cleanly, set its source description to \"Moved to …\""},
-		&cli.BoolFlag{Name: "allow-public-destination", EnvVars: env("ALLOW_PUBLIC_DESTINATION"),
-			Usage: "copy a private source repository into an existing public destination anyway (refused by default)"},
-		&cli.BoolFlag{Name: "copy-immutable-rules", EnvVars: env("COPY_IMMUTABLE_RULES"),
-			Usage: "after a repository's copies, apply the source's immutable-tag rules to the destination"},
 		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: env("LOG_FORMAT"), Usage: "text or json"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"), Usage: "debug logging"},
 	}
+}
+
+// copyFlags are taken by the commands that write (copy, repo, org), on top
+// of sharedFlags; verify refuses them rather than ignore them.
+func copyFlags() []cli.Flag {
+	return append(sharedFlags(),
+		&cli.BoolFlag{Name: "dry-run", EnvVars: env("DRY_RUN"),
+			Usage: "list what would be copied or skipped; write nothing"},
+		&cli.BoolFlag{Name: "no-verify", EnvVars: env("NO_VERIFY"),
+			Usage: "do not check each copied tag at the destination"},
+		&cli.BoolFlag{Name: "no-clobber", EnvVars: env("NO_CLOBBER"),
+			Usage: "leave a destination tag that has another digest alone and report a conflict"},
+		&cli.BoolFlag{Name: "metadata", Value: true, EnvVars: env("METADATA"),
+			Usage: "copy description and README when both sides are Docker Hub (--metadata=false to skip)"},
+		&cli.BoolFlag{Name: "deprecate-source", EnvVars: env("DEPRECATE_SOURCE"),
+			Usage: "repo and org: after a repository migrated and every tag was confirmed by the destination registry, set its source description to \"Moved to …\""},
+		&cli.BoolFlag{Name: "allow-public-destination", EnvVars: env("ALLOW_PUBLIC_DESTINATION"),
+			Usage: "copy a private source repository into an existing public destination anyway (refused by default)"},
+		&cli.BoolFlag{Name: "copy-immutable-rules", EnvVars: env("COPY_IMMUTABLE_RULES"),
+			Usage: "repo and org: after a repository's copies, apply the source's immutable-tag rules to the destination"},
+	)
 }
 
 // migrateConfig is filled from flags, validated, then run (Complete → Validate → Run).
@@ -77,10 +85,11 @@ type migrateConfig struct {
 	srcUser       string
 	dockerConfig  string
 	insecure      []string
-	tls           tlsPolicy
+	tls           side.TLSPolicy
 	onRateLimit   string
 	noClobber     bool
-	skipSigs      bool
+	signatures    bool
+	check         bool
 	output        string
 	quiet         bool
 	metadata      bool
@@ -110,7 +119,7 @@ func completeMigrate(c *cli.Context) migrateConfig {
 		insecure:      c.StringSlice("insecure-registry"),
 		onRateLimit:   c.String("on-rate-limit"),
 		noClobber:     c.Bool("no-clobber"),
-		skipSigs:      c.Bool("skip-signatures"),
+		signatures:    c.Bool("with-signatures") && !c.Bool("skip-signatures"),
 		output:        c.String("output"),
 		quiet:         c.Bool("quiet"),
 		metadata:      c.Bool("metadata"),
@@ -141,7 +150,7 @@ func (m *migrateConfig) validate() error {
 	if m.onRateLimit != "stop" && m.onRateLimit != "wait" {
 		return usagef("--on-rate-limit must be stop or wait, got %q", m.onRateLimit)
 	}
-	m.tls = newTLSPolicy(m.insecure)
+	m.tls = side.NewTLSPolicy(m.insecure)
 	if m.reportFile != "" {
 		if err := writable(m.reportFile); err != nil {
 			return usagef("--report: %w", err)

@@ -9,12 +9,23 @@ import (
 	"github.com/sirupsen/logrus"
 )
 
-// newLogger builds the one logger of a run: progress and logs go to stderr
+// newLogger builds the one logger of a Run: progress and logs go to stderr
 // so that stdout carries only results. ggcr's package-level loggers are
-// pointed at it until the returned restore is called.
-func newLogger(stderr io.Writer, format string, verbose, quiet bool) (*logrus.Logger, func()) {
+// pointed at it once, until the returned restore is called.
+func newLogger(stderr io.Writer) (*logrus.Logger, func()) {
 	l := logrus.New()
 	l.Out = stderr
+	l.Formatter = &logrus.TextFormatter{DisableTimestamp: true}
+	return l, routeGGCRLogs(l)
+}
+
+// configure sets the logger to a command's flags.
+func (e *runEnv) configure(cfg migrateConfig) {
+	setLogging(e.log, cfg.logFormat, cfg.verbose, cfg.quiet)
+}
+
+// setLogging sets l's format and level.
+func setLogging(l *logrus.Logger, format string, verbose, quiet bool) {
 	if format == "json" {
 		l.Formatter = &logrus.JSONFormatter{TimestampFormat: time.RFC3339Nano} // sub-second: a long run is read by its timings
 	} else {
@@ -25,8 +36,9 @@ func newLogger(stderr io.Writer, format string, verbose, quiet bool) (*logrus.Lo
 		l.Level = logrus.DebugLevel
 	case quiet:
 		l.Level = logrus.ErrorLevel
+	default:
+		l.Level = logrus.InfoLevel
 	}
-	return l, routeGGCRLogs(l)
 }
 
 // routeGGCRLogs sends go-containerregistry's package-level loggers (globals

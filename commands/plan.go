@@ -3,24 +3,11 @@ package commands
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/crane-migrate/crane-migrate/report"
 )
-
-// signatureTag is cosign's naming of signatures, attestations and SBOMs.
-var signatureTag = regexp.MustCompile(`^sha256-[0-9a-f]{64}\.(sig|att|sbom)$`)
-
-func isSignature(tag string) bool { return signatureTag.MatchString(tag) }
-
-// signedDigest is the image digest a signature tag belongs to.
-func signedDigest(tag string) string {
-	hex, _, _ := strings.Cut(strings.TrimPrefix(tag, "sha256-"), ".")
-	return "sha256:" + hex
-}
 
 // planRow counts one destination repository's plan.
 type planRow struct {
@@ -30,7 +17,7 @@ type planRow struct {
 // printPlan prints the dry run as a table per repository: what would be
 // copied, overwritten (the destination tag has another digest), skipped,
 // left in conflict (--no-clobber), excluded by filters.
-func (r *run) printPlan(w io.Writer, rep report.Report) {
+func printPlan(w io.Writer, rep report.Report) {
 	rows := map[string]*planRow{}
 	row := func(repo string) *planRow {
 		if rows[repo] == nil {
@@ -39,8 +26,7 @@ func (r *run) printPlan(w io.Writer, rep report.Report) {
 		return rows[repo]
 	}
 	for _, res := range rep.Results {
-		repo, _, _ := strings.Cut(res.Destination[strings.LastIndex(res.Destination, "/")+1:], ":")
-		p := row(res.Destination[:strings.LastIndex(res.Destination, "/")+1] + repo)
+		p := row(report.RepositoryOf(res.Destination))
 		switch {
 		case res.Signature:
 			p.signatures++
@@ -56,11 +42,11 @@ func (r *run) printPlan(w io.Writer, rep report.Report) {
 			p.failed++
 		}
 	}
-	r.mu.Lock()
-	for repo, n := range r.excluded {
-		row(repo).excluded += n
+	for _, repo := range rep.Repositories {
+		if repo.Excluded > 0 {
+			row(repo.Destination).excluded += repo.Excluded
+		}
 	}
-	r.mu.Unlock()
 	repos := make([]string, 0, len(rows))
 	for repo := range rows {
 		repos = append(repos, repo)
@@ -73,4 +59,23 @@ func (r *run) printPlan(w io.Writer, rep report.Report) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", repo, p.copy, p.overwrite, p.skip, p.conflict, p.excluded, p.signatures, p.failed)
 	}
 	tw.Flush()
+}
+
+// printPullPlan states the manifest GETs the run needs against the source's
+// pull quota, so a migration that cannot fit in one window is known before it starts.
+func printPullPlan(w io.Writer, p *report.PullPlan) {
+	if p == nil {
+		return
+	}
+	fmt.Fprintf(w, "source manifest pulls needed: %d", p.Needed)
+	if p.UnknownIndexes > 0 {
+		fmt.Fprintf(w, " plus the platform manifests of %d indexes", p.UnknownIndexes)
+	}
+	if q := p.Quota; q != nil {
+		fmt.Fprintf(w, "; %s reports %d of %d pulls left per %s", q.Registry, q.Remaining, q.Limit, q.Window)
+		if p.Needed > q.Remaining {
+			fmt.Fprint(w, ": the run will stop at the limit (exit 3) and a re-run after the window finishes it")
+		}
+	}
+	fmt.Fprintln(w)
 }

@@ -8,21 +8,31 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
+
+	"github.com/sirupsen/logrus"
 )
 
-// abortKey names the abort context in the app's Metadata.
-const abortKey = "crane-migrate/abort"
+// runEnv is what one Run gives its commands: the channel the first Ctrl-C
+// closes (stop starting work) and the one logger, which each command sets
+// to its flags' level and format.
+type runEnv struct {
+	stop <-chan struct{}
+	log  *logrus.Logger
+	errw io.Writer
+}
 
 // Run runs the command line args (args[0] is the program name) and returns
 // the process exit code. It owns the signals: the first Ctrl-C (or SIGTERM)
 // stops starting new work and lets copies in flight finish; the second aborts
-// them. Either way the report is written, and no tag is left half written.
+// them (it cancels the context the commands run with). Either way the report
+// is written, and no tag is left half written.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	abort, cancelAbort := context.WithCancel(ctx)
 	defer cancelAbort()
-	stop, cancelStop := context.WithCancel(abort)
-	defer cancelStop()
+	stop := make(chan struct{})
+	closeStop := sync.OnceFunc(func() { close(stop) })
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -33,7 +43,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return
 		}
 		fmt.Fprintln(stderr, "\ninterrupted: finishing the copies in flight, starting no more (Ctrl-C again to abort them)")
-		cancelStop()
+		closeStop()
 		select {
 		case <-sigs:
 		case <-abort.Done():
@@ -42,18 +52,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\naborting the copies in flight (no tag is left half written)")
 		cancelAbort()
 	}()
-
-	app := newApp(displayName(args[0]), stdout, stderr)
-	app.Metadata = map[string]any{abortKey: abort}
-	return exitCode(app.RunContext(stop, interspersed(app, args)), stderr)
-}
-
-// abortContext is the context that only the second interrupt cancels.
-func abortContext(md map[string]any, fallback context.Context) context.Context {
-	if ctx, ok := md[abortKey].(context.Context); ok {
-		return ctx
-	}
-	return context.WithoutCancel(fallback)
+	log, restore := newLogger(stderr)
+	defer restore()
+	app := newApp(displayName(args[0]), stdout, stderr, &runEnv{stop: stop, log: log, errw: stderr})
+	return exitCode(app.RunContext(abort, interspersed(app, args)), stderr)
 }
 
 // displayName is how help text names the program: kubectl runs the plugin as

@@ -13,9 +13,9 @@ func (e *Engine) check(ctx context.Context, t Task) report.Result {
 	out, err := verify.Compare(ctx, e.src, e.dstRead, t.Source, t.Destination)
 	res.SourceDigest, res.DestinationDigest, res.Platforms = out.SourceDigest, out.DestinationDigest, out.Platforms
 	if err != nil {
-		res.Status, res.Error = report.StatusFailed, e.hintByHost(err, t).Error()
+		res.Status, res.Error, res.Kind = report.StatusFailed, e.hintByHost(err, t).Error(), KindOf(err)
 		return res
 	}
-	res.Status, res.Verified = report.StatusVerified, true
+	res.Status, res.Verified, res.VerifiedBy = report.StatusVerified, true, report.VerifiedByRegistry
 	return res
 }

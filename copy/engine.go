@@ -2,22 +2,28 @@ package copy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/sirupsen/logrus"
 
 	"github.com/crane-migrate/crane-migrate/flight"
+	"github.com/crane-migrate/crane-migrate/pulls"
 	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/side"
 )
 
-// Engine copies tasks on one worker pool shared by every repository, with one
-// puller per side and one pusher, so token exchanges and connections are
-// reused across the whole run.
+// Engine copies tasks on one worker pool shared by every repository, with
+// one side per registry (package side), so token exchanges and connections
+// are reused across the whole run.
 type Engine struct {
 	o       options
+	srcSide *side.Side
+	dstSide *side.Side
 	src     *remote.Puller
 	dstRead *remote.Puller
 	dst     *remote.Pusher
@@ -30,43 +36,28 @@ type Engine struct {
 	uploaded atomic.Int64
 	mounts   atomic.Int64
 	limited  atomic.Bool
-	pulls    pullPlan
+	pulls    pulls.Plan
 }
 
-// New builds an engine.
-func New(opts ...Option) (*Engine, error) {
+// New builds an engine that copies from src to dst. dst must have been
+// built with side.WithWrite unless the engine only plans or checks.
+func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 	o := defaults()
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, fmt.Errorf("copy: %w", err)
 		}
 	}
-	e := &Engine{o: o, blobs: &http.Client{Transport: o.dstTransport}}
-	var err error
-	if e.src, err = remote.NewPuller(o.src...); err != nil {
-		return nil, fmt.Errorf("copy: source: %w", err)
+	if dst.Pusher == nil && !o.dryRun && !o.check {
+		return nil, errors.New("copy: the destination side was not built to write (side.WithWrite)")
 	}
-	if e.dst, err = remote.NewPusher(o.dst...); err != nil {
-		return nil, fmt.Errorf("copy: destination: %w", err)
-	}
-	// The pusher cannot read; with an auth.Transport under both, the
-	// destination's reads and writes share one token per repository.
-	if e.dstRead, err = remote.NewPuller(o.dst...); err != nil {
-		return nil, fmt.Errorf("copy: destination: %w", err)
-	}
-	return e, nil
+	return &Engine{o: o, srcSide: src, dstSide: dst, src: src.Puller, dstRead: dst.Puller, dst: dst.Pusher,
+		blobs: &http.Client{Transport: dst.Auth}}, nil
 }
 
-// Source is the engine's puller for the source, for callers that list or
-// verify with the same connections.
-func (e *Engine) Source() *remote.Puller { return e.src }
-
-// Destination is the engine's puller for the destination.
-func (e *Engine) Destination() *remote.Puller { return e.dstRead }
-
-// Run copies every task received until tasks is closed, then returns. Each
-// task's outcome goes to the WithResults sink; a failing task never stops the
-// others.
+// Run copies every task received until tasks is closed, sends each task's
+// outcome to results (which the caller owns and drains), then returns; a
+// failing task never stops the others.
 //
 // A task goes through three stages, each with its own jobs workers: plan
 // (both sides' digests, then the source manifests to copy), transfer (the
@@ -77,29 +68,26 @@ func (e *Engine) Destination() *remote.Puller { return e.dstRead }
 //
 // Once ctx is done (the user pressed Ctrl-C) or the source's pull limit is
 // spent, no new task starts: the rest are reported pending. Copies already in
-// flight finish — they run on a context that ctx's cancellation does not
-// reach — because a finished tag is worth more than a fast exit; killing the
-// process still leaves no half-written tag, since manifests are pushed last.
-func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
-	work := e.o.abort
-	if work == nil {
-		work = context.WithoutCancel(ctx)
-	}
+// flight finish — they run on work, which ctx's cancellation does not
+// reach — because a finished tag is worth more than a fast exit; cancelling
+// work aborts them (pending), and killing the process still leaves no
+// half-written tag, since manifests are pushed last.
+func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<- report.Result) {
 	planned := make(chan *job, e.o.jobs)
 	copied := make(chan *job, e.o.jobs)
 	closeAfter(stage(e.o.jobs, func() {
 		for t := range tasks {
-			if why := e.stopped(ctx); why != "" {
-				e.o.sink(pending(t, why))
+			if why, kind := e.stopped(ctx); why != "" {
+				results <- pending(t, why, kind)
 				continue
 			}
 			e.begin(t)
 			if e.o.check {
-				e.o.sink(e.check(work, t))
+				results <- e.check(work, t)
 				continue
 			}
 			if j, done := e.plan(work, t); done {
-				e.finish(ctx, work, j)
+				e.finish(ctx, work, j, results)
 			} else {
 				planned <- j
 			}
@@ -110,11 +98,11 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 			// A planned job holds its manifests already, and blob reads
 			// do not count against a pull limit: only an interrupt stops it.
 			if ctx.Err() != nil {
-				e.o.sink(pending(j.t, "interrupted"))
+				results <- pending(j.t, "interrupted", report.KindInterrupted)
 				continue
 			}
 			if e.transfer(work, j) {
-				e.finish(ctx, work, j)
+				e.finish(ctx, work, j, results)
 			} else {
 				copied <- j
 			}
@@ -123,7 +111,7 @@ func (e *Engine) Run(ctx context.Context, tasks <-chan Task) {
 	stage(e.o.jobs, func() {
 		for j := range copied {
 			e.confirm(work, j)
-			e.finish(ctx, work, j)
+			e.finish(ctx, work, j, results)
 		}
 	}).Wait()
 }
@@ -147,27 +135,31 @@ func closeAfter(wg *sync.WaitGroup, next chan *job) {
 }
 
 // stopped says why no new task may start, "" when it may.
-func (e *Engine) stopped(ctx context.Context) string {
+func (e *Engine) stopped(ctx context.Context) (string, report.Kind) {
 	switch {
 	case ctx.Err() != nil:
-		return "interrupted"
+		return "interrupted", report.KindInterrupted
 	case e.limited.Load() && e.o.wait == nil:
-		return ErrPullLimit.Error()
+		return pulls.ErrLimit.Error(), report.KindPullLimit
 	}
-	return ""
+	return "", ""
 }
 
 // finish reports j; with WithPullLimitWait, a task stopped by the pull limit
-// waits and runs again, whole, until it ends otherwise or ctx is done.
-func (e *Engine) finish(ctx, work context.Context, j *job) {
+// waits for the window and runs again, whole, until it ends otherwise or ctx
+// is done.
+func (e *Engine) finish(ctx, work context.Context, j *job, results chan<- report.Result) {
 	res := j.res
-	for e.o.wait != nil && res.Status == report.StatusPending && ctx.Err() == nil {
-		if err := e.o.wait(ctx); err != nil {
+	for e.o.wait != nil && res.Kind == report.KindPullLimit && ctx.Err() == nil {
+		host := j.t.Source.Context().RegistryStr()
+		d := e.o.wait.Delay(host)
+		j.log.WithFields(logrus.Fields{"registry": host, "wait": d}).Warn("source pull limit reached; waiting (--on-rate-limit wait)")
+		if err := pulls.Sleep(ctx, d); err != nil {
 			break
 		}
 		res = e.one(work, j.t)
 	}
-	e.o.sink(res)
+	results <- res
 }
 
 func (e *Engine) begin(t Task) {
@@ -184,7 +176,11 @@ func (e *Engine) Traffic() (uploaded, mounts int64) { return e.uploaded.Load(), 
 // (in wait mode: whether it met it at all).
 func (e *Engine) PullLimited() bool { return e.limited.Load() }
 
-func pending(t Task, why string) report.Result {
+// PlannedPulls is the dry run's estimate of source manifest GETs: n, plus
+// the children of unknown indexes whose size no listing told.
+func (e *Engine) PlannedPulls() (n, unknown int) { return e.pulls.Needed() }
+
+func pending(t Task, why string, kind report.Kind) report.Result {
 	return report.Result{Source: t.Source.String(), Destination: t.Destination.String(),
-		Status: report.StatusPending, Error: "not started: " + why}
+		Status: report.StatusPending, Kind: kind, Error: "not started: " + why, Signature: t.Signature}
 }

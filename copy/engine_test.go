@@ -1,7 +1,6 @@
 package copy_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log"
@@ -96,18 +95,12 @@ func pushIndex(t *testing.T, ref string, platforms ...string) v1.Hash {
 
 func run(t *testing.T, tasks []copy.Task, opts ...copy.Option) []report.Result {
 	t.Helper()
-	var col report.Collector
-	e, err := copy.New(append(opts, copy.WithResults(col.Add))...)
+	src, dst := sides(t, tasks[0].Source.Context().RegistryStr(), tasks[0].Destination.Context().RegistryStr())
+	e, err := copy.New(src, dst, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch := make(chan copy.Task, len(tasks))
-	for _, tk := range tasks {
-		ch <- tk
-	}
-	close(ch)
-	e.Run(context.Background(), ch)
-	return col.Report().Results
+	return drain(e, tasks)
 }
 
 func task(t *testing.T, src, dst string) copy.Task {
@@ -262,7 +255,8 @@ func TestJobsOption(t *testing.T) {
 	if copy.DefaultJobs != 4 {
 		t.Errorf("DefaultJobs = %d; the --jobs help text and docs say 4", copy.DefaultJobs)
 	}
-	if _, err := copy.New(copy.WithJobs(0)); err == nil {
+	src, dst := sides(t, "127.0.0.1:1", "127.0.0.1:2")
+	if _, err := copy.New(src, dst, copy.WithJobs(0)); err == nil {
 		t.Error("WithJobs(0) accepted")
 	}
 }
@@ -315,18 +309,12 @@ func TestEngineStopsAtPullLimit(t *testing.T) {
 	lim.mu.Lock()
 	lim.allowed = 1
 	lim.mu.Unlock()
-	var col report.Collector
-	e, err := copy.New(copy.WithJobs(1), copy.WithResults(col.Add), copy.WithSource(remote.WithRetryStatusCodes()))
+	srcSide, dstSide := sides(t, src, dst)
+	e, err := copy.New(srcSide, dstSide, copy.WithJobs(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch := make(chan copy.Task, len(tasks))
-	for _, tk := range tasks {
-		ch <- tk
-	}
-	close(ch)
-	e.Run(context.Background(), ch)
-	sum := col.Report().Summary
+	sum := report.Summarize(drain(e, tasks))
 	if !e.PullLimited() || sum.Copied != 1 || sum.Pending != 3 || sum.Failed != 0 {
 		t.Fatalf("limited=%v summary=%+v; want 1 copied, 3 pending", e.PullLimited(), sum)
 	}

@@ -1,59 +1,86 @@
 package copy
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/crane-migrate/crane-migrate/pulls"
+	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/side"
+	"github.com/crane-migrate/crane-migrate/verify"
 )
 
-// ErrPullLimit means the source registry refused a pull because its rate
-// limit is spent (Docker Hub: a window of hours). The run stops starting
-// copies; waiting is the user's call (--on-rate-limit).
-var ErrPullLimit = errors.New("registry pull rate limit reached")
+// ErrImmutableTag means the destination refused to overwrite a tag it keeps
+// immutable. (The same digest already there is a skip, decided before any push.)
+var ErrImmutableTag = errors.New("the destination tag is immutable")
 
-// isSourcePullLimit: a 429 from the task's source registry (the retry layer
-// already retried API 429s). A 429 from the destination is an ordinary
-// failure, not a reason to stop reading the source.
-func (e *Engine) isSourcePullLimit(err error, t Task) bool {
+// KindOf classifies err for the report: what the user has to do depends on
+// the kind, so hints and exit codes switch on it instead of reading text.
+func KindOf(err error) report.Kind {
 	var te *transport.Error
-	if !errors.As(err, &te) {
-		return false
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrImmutableTag):
+		return report.KindImmutable
+	case errors.Is(err, pulls.ErrLimit):
+		return report.KindPullLimit
+	case errors.Is(err, verify.ErrDigestMismatch):
+		return report.KindDigestMismatch
+	case errors.Is(err, verify.ErrPlatformMissing):
+		return report.KindPlatformMissing
+	case errors.Is(err, verify.ErrNotFound):
+		return report.KindNotFound
+	case errors.Is(err, side.ErrUnreachable):
+		return report.KindUnreachable
+	case errors.Is(err, context.Canceled):
+		return report.KindInterrupted
+	case errors.As(err, &te):
+		return statusKind(te)
 	}
-	if te.Request != nil && te.Request.URL.Host != t.Source.Context().RegistryStr() {
-		return false
-	}
-	if te.StatusCode == http.StatusTooManyRequests {
-		return true
-	}
-	for _, d := range te.Errors {
-		if d.Code == transport.TooManyRequestsErrorCode {
-			return true
-		}
-	}
-	return false
+	return report.KindOther
 }
 
-// side says which end of the copy a request went to, for credential hints.
-type side int
+// statusKind reads a registry's answer: its status, else its error codes.
+func statusKind(te *transport.Error) report.Kind {
+	switch te.StatusCode {
+	case http.StatusUnauthorized:
+		return report.KindUnauthorized
+	case http.StatusForbidden:
+		return report.KindDenied
+	case http.StatusNotFound:
+		return report.KindNotFound
+	case http.StatusTooManyRequests:
+		return report.KindPullLimit
+	}
+	for _, d := range te.Errors {
+		switch d.Code {
+		case transport.ManifestUnknownErrorCode, transport.NameUnknownErrorCode, transport.BlobUnknownErrorCode:
+			return report.KindNotFound
+		case transport.UnauthorizedErrorCode:
+			return report.KindUnauthorized
+		case transport.DeniedErrorCode:
+			return report.KindDenied
+		}
+	}
+	return report.KindOther
+}
 
-const (
-	sourceSide side = iota
-	destinationSide
-)
-
-// withHint adds which credentials were used to a 401 or 403.
-func (e *Engine) withHint(s side, err error) error {
+// withHint adds which credentials s used to a 401 or 403.
+func withHint(s *side.Side, err error) error {
 	var te *transport.Error
-	if err == nil || e.o.hints[s] == nil || !errors.As(err, &te) {
+	if err == nil || s == nil || !errors.As(err, &te) {
 		return err
 	}
 	if te.StatusCode != http.StatusUnauthorized && te.StatusCode != http.StatusForbidden {
 		return err
 	}
-	return fmt.Errorf("%w (credentials used: %s)", err, e.o.hints[s]())
+	return fmt.Errorf("%w (credentials used: %s)", err, s.Describe())
 }
 
 // hintByHost adds the credential hint of whichever side the failed request
@@ -65,14 +92,10 @@ func (e *Engine) hintByHost(err error, t Task) error {
 		return err
 	}
 	if te.Request.URL.Host == t.Source.Context().RegistryStr() {
-		return e.withHint(sourceSide, err)
+		return withHint(e.srcSide, err)
 	}
-	return e.withHint(destinationSide, err)
+	return withHint(e.dstSide, err)
 }
-
-// ErrImmutableTag means the destination refused to overwrite a tag it keeps
-// immutable. (The same digest already there is a skip, decided before any push.)
-var ErrImmutableTag = errors.New("the destination tag is immutable")
 
 // immutable recognises Docker Hub's refusal: 403, code DENIED, a message
 // about immutability (observed wording, so matched loosely).

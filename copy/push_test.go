@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/side"
 )
 
 func TestReferences(t *testing.T) {
@@ -111,15 +112,28 @@ func TestUploadStartsOverAfterFailedPut(t *testing.T) {
 		t.Fatal(err)
 	}
 	to, _ := name.NewTag(host(dst) + "/new/app:v1")
-	var got []report.Result
-	e, err := New(WithJobs(1), WithResults(func(r report.Result) { got = append(got, r) }))
+	srcSide, err := side.New(t.Context(), from.Context().Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dstSide, err := side.New(t.Context(), to.Context().Registry, side.WithWrite(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(srcSide, dstSide, WithJobs(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tasks := make(chan Task, 1)
 	tasks <- Task{Source: from, Destination: to, DestinationKnown: true, DestinationNew: true}
 	close(tasks)
-	e.Run(t.Context(), tasks)
+	results := make(chan report.Result, 1)
+	e.Run(t.Context(), t.Context(), tasks, results)
+	close(results)
+	var got []report.Result
+	for r := range results {
+		got = append(got, r)
+	}
 	if len(got) != 1 || got[0].Status != report.StatusCopied || !got[0].Verified {
 		t.Fatalf("results %+v, want one copied and verified", got)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crane-migrate/crane-migrate/pulls"
 	"github.com/crane-migrate/crane-migrate/report"
 	"github.com/crane-migrate/crane-migrate/verify"
 )
@@ -43,13 +44,15 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 func (e *Engine) fail(ctx context.Context, j *job, err error) {
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		j.res.Status, j.res.Error = report.StatusPending, "not completed: aborted (nothing half written; a re-run copies it)"
-	case e.isSourcePullLimit(err, j.t):
+		j.res.Status, j.res.Kind = report.StatusPending, report.KindInterrupted
+		j.res.Error = "not completed: aborted (nothing half written; a re-run copies it)"
+	case pulls.IsLimit(err, j.t.Source.Context().RegistryStr()):
 		e.limited.Store(true)
-		j.res.Status, j.res.Error = report.StatusPending, fmt.Sprintf("not copied: %v: %v", ErrPullLimit, err)
+		j.res.Status, j.res.Kind = report.StatusPending, report.KindPullLimit
+		j.res.Error = fmt.Errorf("not copied: %w: %w", pulls.ErrLimit, err).Error()
 		j.log.Warn("source pull limit reached; starting no more copies")
 	default:
-		j.res.Status, j.res.Error = report.StatusFailed, err.Error()
+		j.res.Status, j.res.Error, j.res.Kind = report.StatusFailed, err.Error(), KindOf(err)
 		j.log.WithError(err).Debug("tag failed") // the summary reports it
 	}
 }
@@ -66,7 +69,7 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 		return j, true
 	}
 	j.src, j.res.SourceDigest = src, src.String()
-	dst, err := e.destinationDigest(ctx, t)
+	dst, by, err := e.destinationDigest(ctx, t)
 	if err != nil {
 		e.fail(ctx, j, err)
 		return j, true
@@ -74,12 +77,12 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 	j.res.DestinationDigest = dst
 	switch {
 	case dst == src.String():
-		j.res.Status, j.res.Verified = report.StatusSkipped, true
+		j.res.Status, j.res.Verified, j.res.VerifiedBy = report.StatusSkipped, true, by
 		j.log.Debug("already at destination")
 	case dst != "" && e.o.noClobber:
 		j.res.Status, j.res.Error = report.StatusConflict, fmt.Sprintf("destination has %s; left as it is (--no-clobber)", dst)
 	case e.o.dryRun:
-		e.pulls.add(t.Source.Context().Digest(src.String()).String(), t, e.isIndex(ctx, t, mediaType))
+		e.pulls.Add(t.Source.Context().Digest(src.String()).String(), e.isIndex(ctx, t, mediaType), t.Children)
 		j.res.Status = report.StatusPlanned
 		j.log.Debug("planned")
 	default:
@@ -152,7 +155,7 @@ func (e *Engine) confirm(ctx context.Context, j *job) {
 		e.fail(ctx, j, fmt.Errorf("verifying: %w", err))
 		return
 	}
-	j.res.Verified = true
+	j.res.Verified, j.res.VerifiedBy = true, report.VerifiedByRegistry
 }
 
 // sourceDigest takes the digest from the listing when it has one (media
@@ -164,24 +167,26 @@ func (e *Engine) sourceDigest(ctx context.Context, t Task) (v1.Hash, types.Media
 	}
 	d, err := e.src.Head(ctx, t.Source)
 	if err != nil {
-		return v1.Hash{}, "", fmt.Errorf("source %s: %w", t.Source, e.withHint(sourceSide, err))
+		return v1.Hash{}, "", fmt.Errorf("source %s: %w", t.Source, withHint(e.srcSide, err))
 	}
 	return d.Digest, d.MediaType, nil
 }
 
-// destinationDigest returns the destination tag's digest, "" when absent.
-func (e *Engine) destinationDigest(ctx context.Context, t Task) (string, error) {
+// destinationDigest returns the destination tag's digest ("" when absent)
+// and who said so: the task's listing when it was authoritative, else the
+// destination registry, asked with a HEAD.
+func (e *Engine) destinationDigest(ctx context.Context, t Task) (string, string, error) {
 	if t.DestinationKnown {
-		return t.DestinationDigest, nil
+		return t.DestinationDigest, t.DestinationBy, nil
 	}
 	d, err := e.dstRead.Head(ctx, t.Destination)
 	if verify.IsNotFound(err) {
-		return "", nil
+		return "", report.VerifiedByRegistry, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("destination %s: %w", t.Destination, e.withHint(destinationSide, err))
+		return "", "", fmt.Errorf("destination %s: %w", t.Destination, withHint(e.dstSide, err))
 	}
-	return d.Digest.String(), nil
+	return d.Digest.String(), report.VerifiedByRegistry, nil
 }
 
 // fetch GETs a source manifest once per digest for the whole run.
@@ -189,7 +194,7 @@ func (e *Engine) fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor
 	return e.fetched.Do(ctx, ref.String(), func() (*remote.Descriptor, error) {
 		d, err := e.src.Get(ctx, ref)
 		if err != nil {
-			return nil, fmt.Errorf("fetching %s: %w", ref, e.withHint(sourceSide, err))
+			return nil, fmt.Errorf("fetching %s: %w", ref, withHint(e.srcSide, err))
 		}
 		return d, nil
 	})

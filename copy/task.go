@@ -19,6 +19,11 @@ type Task struct {
 	// means the destination tag does not exist.
 	DestinationKnown  bool
 	DestinationDigest string
+	// DestinationBy says who gave DestinationDigest: report.VerifiedByRegistry
+	// (the destination registry: a HEAD or its tags/list, which the planner
+	// completes with a HEAD) or report.VerifiedByListing (the Docker Hub
+	// API's listing). A skip is only as verified as its source.
+	DestinationBy string
 	// DestinationNew says the destination repository did not exist when
 	// planned: it holds only what this run writes, so blobs are uploaded
 	// without first asking whether it has them.

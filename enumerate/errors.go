@@ -10,4 +10,6 @@ var (
 	ErrBadReposFile = errors.New("invalid repos file")
 	// ErrBadFilter means an --include or --exclude expression is not valid RE2.
 	ErrBadFilter = errors.New("invalid tag filter")
+	// ErrRepositoryNotFound means the registry answered 404 to a repository's tags/list.
+	ErrRepositoryNotFound = errors.New("repository not found")
 )

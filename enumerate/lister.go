@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/crane-migrate/crane-migrate/hub"
+	"github.com/crane-migrate/crane-migrate/side"
 )
 
 // Tag is one tag found on a side. Digest and Platforms are filled when the
@@ -35,10 +36,10 @@ type Lister struct {
 	puller *remote.Puller
 }
 
-// NewLister lists through hubClient when it is not nil, else through the
-// registry with puller.
-func NewLister(puller *remote.Puller, hubClient *hub.Client) *Lister {
-	return &Lister{hub: hubClient, puller: puller}
+// NewLister lists s through its Docker Hub API when it has one, else through
+// its registry.
+func NewLister(s *side.Side) *Lister {
+	return &Lister{hub: s.Hub, puller: s.Puller}
 }
 
 // HasHub reports whether listings come from the Docker Hub API, and so carry digests.
@@ -140,13 +141,13 @@ func (l *Lister) registryTags(ctx context.Context, repo name.Repository) iter.Se
 	return func(yield func(Tag, error) bool) {
 		ls, err := l.puller.Lister(ctx, repo)
 		if err != nil {
-			yield(Tag{}, fmt.Errorf("listing tags of %s: %w", repo, err))
+			yield(Tag{}, tagsError(repo, err))
 			return
 		}
 		for ls.HasNext() {
 			page, err := ls.Next(ctx)
 			if err != nil {
-				yield(Tag{}, fmt.Errorf("listing tags of %s: %w", repo, err))
+				yield(Tag{}, tagsError(repo, err))
 				return
 			}
 			for _, t := range page.Tags {
@@ -156,6 +157,17 @@ func (l *Lister) registryTags(ctx context.Context, repo name.Repository) iter.Se
 			}
 		}
 	}
+}
+
+// tagsError wraps a tags/list failure; a 404 is ErrRepositoryNotFound, which
+// a caller that found the repository in _catalog reads as "no tags" (the
+// registry lists repositories holding only untagged manifests or blobs).
+func tagsError(repo name.Repository, err error) error {
+	var te *transport.Error
+	if errors.As(err, &te) && te.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("listing tags of %s: %w: %w", repo, ErrRepositoryNotFound, err)
+	}
+	return fmt.Errorf("listing tags of %s: %w", repo, err)
 }
 
 // Snapshot is what a destination repository already holds.

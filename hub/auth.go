@@ -35,42 +35,84 @@ func (c *Client) bearer(ctx context.Context, fresh bool) (string, error) {
 	return tok, nil
 }
 
-// login exchanges the credentials for a JWT: /v2/auth/token first (it takes
-// personal and organization access tokens), then the older /v2/users/login.
+// login exchanges the credentials for a JWT with /v2/auth/token (it takes
+// passwords, personal and organization access tokens). Only a Hub without
+// that route (404 or 405) gets the older /v2/users/login: after a 401 (wrong
+// credentials), a 429 or a 5xx the secret is not sent a second time.
 func (c *Client) login(ctx context.Context) (string, error) {
-	var tok struct {
+	if !c.legacyLogin.Load() {
+		tok, err := c.tokenLogin(ctx)
+		if !noSuchRoute(err) {
+			if err != nil {
+				return "", fmt.Errorf("docker hub login as %q: %w", c.user, loginError(err))
+			}
+			return tok, nil
+		}
+		c.legacyLogin.Store(true)
+		c.log.Debug("docker hub has no /v2/auth/token; using /v2/users/login")
+	}
+	tok, err := c.usersLogin(ctx)
+	if err != nil {
+		return "", fmt.Errorf("docker hub login as %q: %w", c.user, loginError(err))
+	}
+	return tok, nil
+}
+
+// tokenLogin is POST /v2/auth/token.
+func (c *Client) tokenLogin(ctx context.Context) (string, error) {
+	var out struct {
 		AccessToken string `json:"access_token"`
 	}
 	err := c.send(ctx, http.MethodPost, c.url("/v2/auth/token", nil), "",
-		map[string]string{"identifier": c.user, "secret": c.secret}, &tok)
-	if err == nil && tok.AccessToken != "" {
-		c.log.WithField("user", c.user).Debug("logged in to docker hub with /v2/auth/token")
-		return tok.AccessToken, nil
+		map[string]string{"identifier": c.user, "secret": c.secret}, &out)
+	switch {
+	case err != nil:
+		return "", err
+	case out.AccessToken == "":
+		return "", fmt.Errorf("%w: no access_token in the answer of /v2/auth/token", ErrBadResponse)
 	}
-	var se *StatusError
-	if err != nil && !errors.As(err, &se) {
-		return "", fmt.Errorf("docker hub login as %q: %w", c.user, err)
+	c.log.WithField("user", c.user).Debug("logged in to docker hub with /v2/auth/token")
+	return out.AccessToken, nil
+}
+
+// usersLogin is POST /v2/users/login, for a Hub without /v2/auth/token.
+func (c *Client) usersLogin(ctx context.Context) (string, error) {
+	var out struct {
+		Token string `json:"token"`
 	}
-	var old struct {
-		Token         string `json:"token"`
-		Login2FAToken string `json:"login_2fa_token"`
-	}
-	err2 := c.send(ctx, http.MethodPost, c.url("/v2/users/login", nil), "",
-		map[string]string{"username": c.user, "password": c.secret}, &old)
-	if err2 != nil {
-		if errors.As(err2, &se) && se.StatusCode == http.StatusUnauthorized {
-			if twoFactor(se) {
-				return "", fmt.Errorf("docker hub login as %q: %w", c.user, ErrTwoFactor)
-			}
-			return "", fmt.Errorf("docker hub login as %q: %w", c.user, ErrUnauthorized)
-		}
-		return "", fmt.Errorf("docker hub login as %q: %w", c.user, err2)
-	}
-	if old.Token == "" {
-		return "", fmt.Errorf("docker hub login as %q: %w: no token in answer", c.user, ErrBadResponse)
+	err := c.send(ctx, http.MethodPost, c.url("/v2/users/login", nil), "",
+		map[string]string{"username": c.user, "password": c.secret}, &out)
+	switch {
+	case err != nil:
+		return "", err
+	case out.Token == "":
+		return "", fmt.Errorf("%w: no token in the answer of /v2/users/login", ErrBadResponse)
 	}
 	c.log.WithField("user", c.user).Debug("logged in to docker hub with /v2/users/login")
-	return old.Token, nil
+	return out.Token, nil
+}
+
+// noSuchRoute tells a login route the Hub does not serve (404, 405) from
+// every other failure.
+func noSuchRoute(err error) bool {
+	var se *StatusError
+	return errors.As(err, &se) && (se.StatusCode == http.StatusNotFound || se.StatusCode == http.StatusMethodNotAllowed)
+}
+
+// loginError classifies a failed login: a 401 carrying a login_2fa_token is
+// ErrTwoFactor; any other 401 stays the StatusError (ErrUnauthorized), with
+// what to check. Other
+// failures (429, 5xx, network) stay as they are: retrying belongs to the
+// transport.
+func loginError(err error) error {
+	var se *StatusError
+	if !errors.As(err, &se) || se.StatusCode != http.StatusUnauthorized {
+		return err
+	}
+	if twoFactor(se) {
+		return ErrTwoFactor
+	}
+	return fmt.Errorf("%w; check the user name and secret (an account with two-factor authentication logs in with a personal access token, not its password)", se)
 }
 
 // twoFactor tells a 2FA challenge from a wrong password: the Hub answers 401

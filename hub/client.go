@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -33,6 +34,8 @@ type Client struct {
 	mu      sync.Mutex
 	token   string
 	tokenAt time.Time
+	// legacyLogin is set once /v2/auth/token turned out not to exist.
+	legacyLogin atomic.Bool
 }
 
 // New returns a client for the API at baseURL (for example DefaultBaseURL).
@@ -172,6 +175,8 @@ func statusError(method, u string, code int, data []byte) error {
 		e.kind = ErrPaginationCap
 	case code == http.StatusUnauthorized:
 		e.kind = ErrUnauthorized
+	case code == http.StatusForbidden:
+		e.kind = ErrForbidden
 	case code == http.StatusNotFound:
 		e.kind = ErrNotFound
 	case code == http.StatusTooManyRequests:

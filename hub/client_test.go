@@ -80,40 +80,6 @@ func TestTagsFollowsNextToTheEnd(t *testing.T) {
 	}
 }
 
-func TestLoginErrors(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		token   int // status of /v2/auth/token
-		login   string
-		wantErr error
-	}{
-		{"bad password", 401, `{"detail":"Incorrect authentication credentials"}`, hub.ErrUnauthorized},
-		{"two factor", 401, `{"detail":"Require secondary authentication on MFA enabled account","login_2fa_token":"abc"}`, hub.ErrTwoFactor},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			mux := http.NewServeMux()
-			mux.HandleFunc("POST /v2/auth/token", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(tt.token) })
-			mux.HandleFunc("POST /v2/users/login", func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(http.StatusUnauthorized)
-				fmt.Fprint(w, tt.login)
-			})
-			srv := httptest.NewServer(mux)
-			defer srv.Close()
-			c, _ := hub.New(srv.URL, hub.WithCredentials("bob", "hunter2"))
-			_, err := c.Repository(context.Background(), "org", "app")
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("err = %v, want %v", err, tt.wantErr)
-			}
-			if err != nil && contains(err.Error(), "hunter2") {
-				t.Fatalf("error leaks the secret: %v", err)
-			}
-		})
-	}
-}
-
 func TestNextOnAnotherHostIsRefused(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

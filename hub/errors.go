@@ -19,7 +19,46 @@ var (
 	ErrRateLimited = errors.New("docker hub: rate limit exceeded")
 	// ErrBadResponse means the answer was not the JSON the API documents (an HTML page, garbage).
 	ErrBadResponse = errors.New("docker hub: unexpected response")
+	// ErrForbidden means the Hub answered 403: the token lacks a permission
+	// or scope. Metadata calls return it inside a *ForbiddenError saying
+	// which token would do.
+	ErrForbidden = errors.New("docker hub: forbidden")
+	// ErrInvalidName means a repository name breaks Docker Hub's rule.
+	ErrInvalidName = errors.New("docker hub: invalid repository name: it must be " + nameRule)
+	// ErrRepositoryExists means a creation found the repository already
+	// there with the other visibility: the caller decides what to do.
+	ErrRepositoryExists = errors.New("docker hub: repository exists with another visibility")
 )
+
+// ForbiddenError is a 403 from a call that needs a token kind or scope the
+// client's credentials lack. It unwraps to ErrForbidden and the StatusError.
+type ForbiddenError struct {
+	// Action is what was refused, e.g. "updating the description and README of org/app".
+	Action string
+	// Needs names the token kinds and scopes the call takes.
+	Needs string
+	// Err is the Hub's answer, a *StatusError.
+	Err error
+}
+
+func (e *ForbiddenError) Error() string {
+	return fmt.Sprintf("%s: %v: this needs %s", e.Action, e.Err, e.Needs)
+}
+
+// Unwrap returns the Hub's answer, which is ErrForbidden.
+func (e *ForbiddenError) Unwrap() error { return e.Err }
+
+// forbidden turns a 403 in err into a *ForbiddenError for action; other
+// errors are wrapped with action alone.
+func forbidden(err error, action, needs string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrForbidden) && !errors.Is(err, ErrPaginationCap) {
+		return &ForbiddenError{Action: action, Needs: needs, Err: err}
+	}
+	return fmt.Errorf("%s: %w", action, err)
+}
 
 // StatusError is a non-2xx answer; it wraps one of the sentinels where one fits.
 type StatusError struct {

@@ -11,7 +11,8 @@ import (
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
-var repoLine = regexp.MustCompile(`reg\.example/team/repo-\d\d +\d+/8 tags · [12] running`)
+// The repository total is what was enumerated by the frame: it need not be 8.
+var repoLine = regexp.MustCompile(`reg\.example/team/repo-\d\d +\d+/\d tags · [12] running`)
 
 // TestConcurrentUse drives the bars as a run does: one enumerating
 // goroutine, a pool of workers, Close at the end. Run it with -race.
@@ -47,11 +48,19 @@ func TestConcurrentUse(t *testing.T) {
 				d.EnumerationDone()
 			}()
 			var wg sync.WaitGroup
+			var seen sync.Once
 			for range tt.workers {
 				wg.Go(func() {
 					for tk := range tasks {
 						d.Start(tk.repo)
 						time.Sleep(tt.taskTime)
+						if tt.taskTime > 0 {
+							// On a busy machine the redraw may come after
+							// every task ended: hold the first task until a
+							// frame shows it, so the check below does not
+							// depend on the scheduler.
+							seen.Do(func() { waitForOutput(&out, repoLine, 10*time.Second) })
+						}
 						d.Done(tk.repo, report.Result{Status: report.StatusCopied}, 1024)
 					}
 				})
@@ -71,5 +80,14 @@ func TestConcurrentUse(t *testing.T) {
 				t.Errorf("no repository line while its tasks ran:\n%q", out.String())
 			}
 		})
+	}
+}
+
+// waitForOutput polls out until re matches or the deadline passes.
+func waitForOutput(out *lockedBuffer, re *regexp.Regexp, deadline time.Duration) {
+	for end := time.Now().Add(deadline); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if re.MatchString(out.String()) {
+			return
+		}
 	}
 }

@@ -37,12 +37,46 @@ type Result struct {
 	SourceDigest      string   `json:"sourceDigest,omitempty"`
 	DestinationDigest string   `json:"destinationDigest,omitempty"`
 	Platforms         []string `json:"platforms,omitempty"`
-	Verified          bool     `json:"verified"`
-	Error             string   `json:"error,omitempty"`
+	// Verified says the destination matches the source; VerifiedBy says who
+	// said so: VerifiedByRegistry when the destination registry answered for
+	// the tag in this run, VerifiedByListing when two listings (the Docker
+	// Hub API's) agreed and no registry was asked.
+	Verified   bool   `json:"verified"`
+	VerifiedBy string `json:"verifiedBy,omitempty"`
+	Error      string `json:"error,omitempty"`
+	// Kind is the cause of a failure or of a pending tag, for hints and exit
+	// codes: callers switch on it, never on Error's text.
+	Kind Kind `json:"kind,omitempty"`
 	// Signature marks a sha256-<hex>.sig/.att/.sbom tag: it follows the image
 	// it belongs to and is counted apart from ordinary tags.
 	Signature bool `json:"signature,omitempty"`
 }
+
+// Who confirmed a verified result.
+const (
+	VerifiedByRegistry = "registry"
+	VerifiedByListing  = "listing"
+)
+
+// Kind is the cause of a result that is not a success.
+type Kind string
+
+// The kinds a Result can carry. They are the strings of the JSON report.
+const (
+	KindNotFound        Kind = "not-found"
+	KindUnauthorized    Kind = "unauthorized"
+	KindDenied          Kind = "denied"
+	KindDigestMismatch  Kind = "digest-mismatch"
+	KindPlatformMissing Kind = "platform-missing"
+	KindReferrerMissing Kind = "referrer-missing"
+	KindImmutable       Kind = "immutable"
+	KindPullLimit       Kind = "pull-limit"
+	KindInterrupted     Kind = "interrupted"
+	KindConflict        Kind = "conflict"
+	KindInvalidName     Kind = "invalid-name"
+	KindUnreachable     Kind = "unreachable"
+	KindOther           Kind = "error"
+)
 
 // Summary counts results by status. A tag that did not verify is Failed.
 type Summary struct {
@@ -81,6 +115,12 @@ type Repository struct {
 	Deprecated bool   `json:"deprecated,omitempty"`
 	Immutable  string `json:"immutableRules,omitempty"`
 	Error      string `json:"error,omitempty"`
+	// Excluded counts the tags that filters (or --with-signatures=false)
+	// left out.
+	Excluded int `json:"excluded,omitempty"`
+	// Empty says the registry listed the repository in its catalog but it
+	// has no tags (only untagged manifests or blobs): nothing to migrate.
+	Empty bool `json:"empty,omitempty"`
 }
 
 // Report is the document written by --report.
@@ -88,6 +128,39 @@ type Report struct {
 	Summary      Summary      `json:"summary"`
 	Results      []Result     `json:"results"`
 	Repositories []Repository `json:"repositories,omitempty"`
+	// PullPlan is a dry run's count of the source pulls the copy needs.
+	PullPlan *PullPlan `json:"pullPlan,omitempty"`
+}
+
+// PullPlan is the source manifest GETs (Docker Hub pulls) a plan needs,
+// against the quota the source reported, when it reported one.
+type PullPlan struct {
+	Needed int `json:"needed"`
+	// UnknownIndexes are indexes whose children no listing counted: each
+	// costs its platforms' pulls on top of Needed.
+	UnknownIndexes int    `json:"unknownIndexes,omitempty"`
+	Quota          *Quota `json:"quota,omitempty"`
+}
+
+// Quota is a registry's pull limit as it last reported it.
+type Quota struct {
+	Registry  string `json:"registry"`
+	Limit     int    `json:"limit"`
+	Remaining int    `json:"remaining"`
+	Window    string `json:"window"`
+}
+
+// RepositoryOf is the repository of a reference string ("reg/ns/app:tag"
+// or "reg/ns/app@sha256:…" → "reg/ns/app"); a string that is no reference
+// (a namespace that failed to list) is its own repository.
+func RepositoryOf(ref string) string {
+	if i := strings.LastIndex(ref, "@"); i >= 0 {
+		return ref[:i]
+	}
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		return ref[:i]
+	}
+	return ref
 }
 
 // Collector gathers results from many goroutines.
@@ -233,7 +306,7 @@ func (r Report) PrintSummary(w io.Writer) {
 		switch res.Status {
 		case StatusFailed:
 			fmt.Fprintf(w, "  FAILED   %s -> %s: %s\n", res.Source, res.Destination, res.Error)
-			if h := Hint(res.Error); h != "" {
+			if h := Hint(res.Kind); h != "" {
 				fmt.Fprintf(w, "           hint: %s\n", h)
 			}
 		case StatusConflict:
@@ -242,18 +315,21 @@ func (r Report) PrintSummary(w io.Writer) {
 	}
 }
 
-// Hint suggests what to do about a failure, from its message.
-func Hint(err string) string {
-	e := strings.ToLower(err)
-	switch {
-	case strings.Contains(e, "immutable"):
+// Hint suggests what to do about a failure of kind k.
+func Hint(k Kind) string {
+	switch k {
+	case KindImmutable:
 		return "the destination keeps this tag immutable: remove the rule or the tag there, or skip it with --exclude"
-	case strings.Contains(e, "401") || strings.Contains(e, "unauthorized") || strings.Contains(e, "403") || strings.Contains(e, "denied"):
+	case KindUnauthorized, KindDenied:
 		return "check the credentials named above: docker login HOST, or CRANE_MIGRATE_SRC_*/CRANE_MIGRATE_DST_*"
-	case strings.Contains(e, "not found") || strings.Contains(e, "manifest_unknown") || strings.Contains(e, "name_unknown") || strings.Contains(e, "404"):
+	case KindNotFound:
 		return "check that the tag or repository exists at the source"
-	case strings.Contains(e, "digest mismatch") || strings.Contains(e, "platform missing"):
+	case KindDigestMismatch, KindPlatformMissing, KindReferrerMissing:
 		return "the destination differs from the source: run the migration again to copy it over"
+	case KindInvalidName:
+		return "rename the repository: Docker Hub names are 2-255 lowercase letters, digits and . _ - separators"
+	case KindPullLimit:
+		return "the source's pull limit is spent: run the same command again after its window, or use --on-rate-limit wait"
 	}
 	return "run the same command again: tags already copied are skipped"
 }

@@ -1,17 +1,16 @@
 package retry
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/crane-migrate/crane-migrate/pulls"
 
 	"github.com/sirupsen/logrus"
 )
@@ -21,8 +20,6 @@ const (
 	DefaultAttempts = 5
 	DefaultBase     = 500 * time.Millisecond
 	DefaultMax      = 30 * time.Second
-	// maxPeek is how much of a 429 body we read to tell a pull limit from an API limit.
-	maxPeek = 4 << 10
 )
 
 // Transport retries transient failures of an inner RoundTripper.
@@ -33,7 +30,7 @@ type Transport struct {
 	max      time.Duration
 	log      logrus.FieldLogger
 	sleep    func(context.Context, time.Duration) error
-	quota    *Quota
+	quota    *pulls.Quota
 }
 
 // Option configures a Transport.
@@ -46,6 +43,10 @@ func WithAttempts(n int) Option { return func(t *Transport) { t.attempts = max(n
 func WithBackoff(base, maxWait time.Duration) Option {
 	return func(t *Transport) { t.base, t.max = base, maxWait }
 }
+
+// WithQuota records every response's limit headers into q (pull limits and
+// the Docker Hub API's window), and paces API requests by it. Default: none.
+func WithQuota(q *pulls.Quota) Option { return func(t *Transport) { t.quota = q } }
 
 // WithLogger logs each retry at warning level. Default: discard.
 func WithLogger(l logrus.FieldLogger) Option { return func(t *Transport) { t.log = l } }
@@ -67,7 +68,7 @@ func New(inner http.RoundTripper, opts ...Option) *Transport {
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if t.quota != nil {
-		if d := t.quota.pause(req.URL.Host, time.Now()); d > 0 {
+		if d := t.quota.Pause(req.URL.Host, time.Now()); d > 0 {
 			t.log.WithFields(logrus.Fields{"host": req.URL.Host, "wait": d.Round(time.Second)}).Info("API rate limit spent; pacing")
 			if err := t.sleep(ctx, d); err != nil {
 				return nil, err
@@ -81,7 +82,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.inner.RoundTrip(r)
 		if t.quota != nil {
-			t.quota.observe(resp)
+			t.quota.Observe(resp)
 		}
 		if err == nil {
 			resp, err = t.checkBody(r, resp)
@@ -114,10 +115,10 @@ func (t *Transport) decide(resp *http.Response, err error, try int) (time.Durati
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return backoff, true
 	case http.StatusTooManyRequests:
-		if IsPullLimit(resp) {
+		if pulls.IsLimitResponse(resp) {
 			return 0, false
 		}
-		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+		if d, ok := pulls.RetryAfter(resp.Header, time.Now()); ok {
 			return min(d, t.max*4), true
 		}
 		return backoff, true
@@ -147,46 +148,6 @@ func (t *Transport) backoff(try int) time.Duration {
 		d = t.max
 	}
 	return time.Duration(float64(d) * (0.75 + rand.Float64()/2))
-}
-
-// IsPullLimit tells a registry's pull-rate limit (TOOMANYREQUESTS, a window of
-// hours) from an API's per-minute limit. It peeks at the body and leaves it
-// readable.
-func IsPullLimit(resp *http.Response) bool {
-	if resp == nil || resp.StatusCode != http.StatusTooManyRequests {
-		return false
-	}
-	if strings.Contains(resp.Header.Get("Ratelimit-Limit"), ";w=") {
-		return true
-	}
-	if resp.Body == nil {
-		return false
-	}
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxPeek))
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
-	return bytes.Contains(head, []byte("TOOMANYREQUESTS"))
-}
-
-// retryAfter reads Retry-After (seconds or an HTTP date) or the Hub's older
-// X-Retry-After (a unix time).
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(v); err == nil {
-			return time.Duration(max(s, 0)) * time.Second, true
-		}
-		if at, err := http.ParseTime(v); err == nil {
-			return max(at.Sub(now), 0), true
-		}
-	}
-	if v := h.Get("X-Retry-After"); v != "" {
-		if u, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return max(time.Unix(u, 0).Sub(now), 0), true
-		}
-	}
-	return 0, false
 }
 
 func clone(req *http.Request, try int) (*http.Request, error) {

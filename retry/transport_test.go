@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crane-migrate/crane-migrate/pulls"
 	"github.com/crane-migrate/crane-migrate/retry"
 )
 
@@ -195,7 +196,7 @@ func TestQuotaReadsPullLimitHeaders(t *testing.T) {
 		w.Header().Set("ratelimit-remaining", "76;w=21600")
 	}))
 	defer srv.Close()
-	var q retry.Quota
+	var q pulls.Quota
 	rt := retry.New(http.DefaultTransport, retry.WithQuota(&q))
 	req, _ := http.NewRequest(http.MethodHead, srv.URL+"/v2/org/app/manifests/v1", nil)
 	resp, err := rt.RoundTrip(req)
@@ -204,7 +205,7 @@ func TestQuotaReadsPullLimitHeaders(t *testing.T) {
 	}
 	resp.Body.Close()
 	got, ok := q.For(strings.TrimPrefix(srv.URL, "http://"))
-	if !ok || got != (retry.Limit{Limit: 100, Remaining: 76, Window: 6 * time.Hour}) {
+	if !ok || got != (pulls.Limit{Limit: 100, Remaining: 76, Window: 6 * time.Hour}) {
 		t.Errorf("quota = %+v, %v", got, ok)
 	}
 	if _, ok := q.For("elsewhere:5000"); ok {
@@ -223,7 +224,7 @@ func TestPacesBySpentAPILimit(t *testing.T) {
 		w.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset))
 	}))
 	defer srv.Close()
-	var q retry.Quota
+	var q pulls.Quota
 	var waits []time.Duration
 	rt := retry.New(http.DefaultTransport, retry.WithQuota(&q), retry.WithSleep(func(_ context.Context, d time.Duration) error {
 		waits = append(waits, d)

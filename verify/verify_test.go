@@ -60,7 +60,9 @@ func TestCompare(t *testing.T) {
 	other, _ := random.Image(64, 1)
 	for r, w := range map[string]remote.Taggable{src + "/a/app:multi": full, dst + "/b/app:multi": full, src + "/a/app:img": img,
 		dst + "/b/app:img": img, src + "/a/app:tampered": img, dst + "/b/app:tampered": other,
-		src + "/a/app:short": full, dst + "/b/app:short": index(t, "linux/amd64")} {
+		src + "/a/app:short": full, dst + "/b/app:short": index(t, "linux/amd64"),
+		// the same platforms, other images: another index, not the one copied
+		src + "/a/app:rebuilt": full, dst + "/b/app:rebuilt": index(t, "linux/amd64", "linux/arm64", "unknown/unknown")} {
 		var err error
 		if idx, ok := w.(v1.ImageIndex); ok {
 			err = remote.WriteIndex(ref(t, r), idx)
@@ -81,6 +83,7 @@ func TestCompare(t *testing.T) {
 		{tag: "img"},
 		{tag: "tampered", wantErr: []error{verify.ErrDigestMismatch}},
 		{tag: "short", wantErr: []error{verify.ErrDigestMismatch, verify.ErrPlatformMissing}, platforms: []string{"linux/amd64"}},
+		{tag: "rebuilt", wantErr: []error{verify.ErrDigestMismatch}, platforms: []string{"linux/amd64", "linux/arm64"}},
 		{tag: "absent", wantErr: []error{verify.ErrNotFound}},
 	}
 	for _, tt := range tests {
@@ -126,5 +129,38 @@ func TestDestinationFindsMissingChild(t *testing.T) {
 	_, err := verify.Destination(context.Background(), puller, ref(t, dst+"/b/app:multi"), want, m)
 	if !errors.Is(err, verify.ErrPlatformMissing) || !strings.Contains(err.Error(), "linux/arm64") {
 		t.Fatalf("err = %v, want the arm64 child reported missing", err)
+	}
+}
+
+// TestDestinationDigestMismatch: the check after a copy fails when the
+// destination tag holds another manifest than the one pushed, an image or
+// an index with the very same platforms alike.
+func TestDestinationDigestMismatch(t *testing.T) {
+	t.Parallel()
+	dst := serve(t)
+	pushed, other := index(t, "linux/amd64", "linux/arm64"), index(t, "linux/amd64", "linux/arm64")
+	img, _ := random.Image(64, 1)
+	if err := remote.WriteIndex(ref(t, dst+"/b/app:multi"), other); err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(ref(t, dst+"/b/app:img"), img); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := pushed.Digest()
+	m, _ := pushed.IndexManifest()
+	puller, _ := remote.NewPuller()
+	for _, tt := range []struct {
+		tag string
+		idx *v1.IndexManifest
+	}{{"multi", m}, {"img", nil}} {
+		t.Run(tt.tag, func(t *testing.T) {
+			out, err := verify.Destination(context.Background(), puller, ref(t, dst+"/b/app:"+tt.tag), want, tt.idx)
+			if !errors.Is(err, verify.ErrDigestMismatch) {
+				t.Fatalf("err = %v, want %v", err, verify.ErrDigestMismatch)
+			}
+			if out.DestinationDigest == "" || out.DestinationDigest == want.String() {
+				t.Errorf("destination digest %q, want the one found there", out.DestinationDigest)
+			}
+		})
 	}
 }

@@ -103,6 +103,10 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		u.RawQuery = ""
 		r.URL = &u
 	}
+	if f := p.opts.pullLimit.admit(r, rw.Header()); f != nil {
+		answer(rw, f)
+		return
+	}
 	if f := p.fault(r); f != nil {
 		p.update(func() { rec.Fault = true })
 		if f.Status != 0 {

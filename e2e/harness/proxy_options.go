@@ -13,6 +13,8 @@ type proxyOptions struct {
 	delay    time.Duration
 	fault    func(*http.Request) *Fault
 	noMounts bool
+	// pullLimit counts manifest pulls (WithPullLimit, pulllimit.go); nil: none.
+	pullLimit *pullLimiter
 }
 
 func makeProxyOptions(opts ...ProxyOption) (*proxyOptions, error) {

@@ -2,6 +2,7 @@ package hubfake
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -16,11 +17,15 @@ const badCredentials = "Incorrect authentication credentials"
 // notSignedIn is Django REST framework's answer to a request without credentials.
 const notSignedIn = "Authentication credentials were not provided."
 
-// account is one secret a user can log in with.
+// account is one secret a user can log in with, and what it may do.
 type account struct {
 	user, secret string
-	twoFactor    bool // a password of an account with 2FA
-	noRepoList   bool // an OAT without scope-repository-list
+	kind         Kind
+	twoFactor    bool          // a password of an account with 2FA
+	pat          PATPermission // of a KindPAT
+	scopes       []string      // of a KindOAT, on its organization and all its repositories
+	resources    []resource    // of a KindOAT, per repository
+	namespaces   []string      // of a password or PAT; nil is every namespace
 }
 
 // session is what a token stands for.
@@ -114,9 +119,11 @@ func (s *Server) session(r *http.Request) (*session, error) {
 	if h == "" {
 		return nil, nil
 	}
+	// The Hub API takes Bearer only; the "JWT <token>" of old clients is
+	// refused, so a client that sends it fails here as it would there.
 	scheme, tok, _ := strings.Cut(h, " ")
-	if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "JWT") {
-		return nil, errBadToken
+	if !strings.EqualFold(scheme, "Bearer") {
+		return nil, errBadScheme
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -144,6 +151,10 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (*session, boo
 // authorize is session for the listing routes: a bad token answers 401.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (*session, bool) {
 	sess, err := s.session(r)
+	if errors.Is(err, errBadScheme) {
+		writeError(w, http.StatusUnauthorized, notSignedIn)
+		return nil, false
+	}
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, err.Error())
 		return nil, false
@@ -152,10 +163,11 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (*session, bo
 }
 
 // readable is authorize for one repository's routes: a private repository
-// is not found by an anonymous caller, as on the Hub.
+// is not found by a caller who may not read it (anonymous, a public
+// read-only PAT, an OAT without pull scope on it), as on the Hub.
 func (s *Server) readable(w http.ResponseWriter, r *http.Request, ns, name string) (*session, bool) {
 	sess, ok := s.authorize(w, r)
-	if ok && sess == nil && s.metaOf(ns, name).Private {
+	if ok && !sess.readsPrivate(ns, name) && s.metaOf(ns, name).Private {
 		writeError(w, http.StatusNotFound, "object not found")
 		return nil, false
 	}

@@ -2,8 +2,11 @@
 // the demo. It answers with the Hub's own JSON shapes: logins and tokens,
 // paged repository and tag listings with full-URL next/previous links,
 // private repositories, the anonymous paging cap, rate-limit headers and 429s,
-// and the two writes a migration makes: creating a repository and setting its
-// descriptions.
+// the writes a migration makes (creating a repository, setting its
+// descriptions and immutable-tag rules), and who may make them: passwords,
+// personal access tokens of each permission level and organization access
+// tokens with their scopes are told apart as the Hub does, with its 401 and
+// 403 answers. FACTS.md lists each rule and its source.
 //
 // Content is not stored here: repositories and tags are read at request time
 // from a real registry (a distribution registry, or any OCI registry serving

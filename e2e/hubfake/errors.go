@@ -7,6 +7,8 @@ var (
 	errNotFound = errors.New("object not found")
 	// errBadToken is a bearer token the server never issued.
 	errBadToken = errors.New("invalid token")
+	// errBadScheme is an Authorization header that is not "Bearer <token>".
+	errBadScheme = errors.New("authorization scheme is not Bearer")
 	// errExpiredToken is a token past its TTL.
 	errExpiredToken = errors.New("token expired")
 )

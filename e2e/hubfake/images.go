@@ -10,9 +10,9 @@ const unknown = "unknown"
 
 // images is a tag's images[]: one entry per manifest of an index (attestations
 // as unknown/unknown), or the image itself; none for other artifacts. Sizes
-// are the sum of the compressed layers; the fake cannot know pulls, so
-// last_pulled is null.
-func images(desc *remote.Descriptor, pushedAt string) ([]image, error) {
+// are the sum of the compressed layers; each image was pushed and pulled
+// with its tag (pulledAt nil: never).
+func images(desc *remote.Descriptor, pushedAt string, pulledAt *string) ([]image, error) {
 	out := []image{}
 	switch {
 	case desc.MediaType.IsIndex():
@@ -32,7 +32,7 @@ func images(desc *remote.Descriptor, pushedAt string) ([]image, error) {
 			if err != nil {
 				return nil, err
 			}
-			e, err := imageEntry(img, m.Digest, platformOf(m), pushedAt)
+			e, err := imageEntry(img, m.Digest, platformOf(m), pushedAt, pulledAt)
 			if err != nil {
 				return nil, err
 			}
@@ -43,7 +43,7 @@ func images(desc *remote.Descriptor, pushedAt string) ([]image, error) {
 		if err != nil {
 			return nil, err
 		}
-		e, err := imageEntry(img, desc.Digest, nil, pushedAt)
+		e, err := imageEntry(img, desc.Digest, nil, pushedAt, pulledAt)
 		if err != nil {
 			return nil, err
 		}
@@ -64,7 +64,7 @@ func platformOf(d v1.Descriptor) *v1.Platform {
 	return nil
 }
 
-func imageEntry(img v1.Image, digest v1.Hash, p *v1.Platform, pushedAt string) (image, error) {
+func imageEntry(img v1.Image, digest v1.Hash, p *v1.Platform, pushedAt string, pulledAt *string) (image, error) {
 	m, err := img.Manifest()
 	if err != nil {
 		return image{}, err
@@ -78,7 +78,7 @@ func imageEntry(img v1.Image, digest v1.Hash, p *v1.Platform, pushedAt string) (
 	if p == nil {
 		p = &v1.Platform{}
 	}
-	e := image{Architecture: p.Architecture, OS: p.OS, Digest: digest.String(), Status: "active", LastPushed: pushedAt}
+	e := image{Architecture: p.Architecture, OS: p.OS, Digest: digest.String(), Status: "active", LastPushed: pushedAt, LastPulled: pulledAt}
 	if p.Variant != "" {
 		v := p.Variant
 		e.Variant = &v

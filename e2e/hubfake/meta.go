@@ -33,10 +33,13 @@ type metaEntry struct {
 	modified time.Time
 }
 
-// pushed is when the server first saw a tag at a digest.
+// pushed is when a tag got its digest (when the server first saw it there,
+// or what SetTagDates said), and when it was last pulled (zero: never).
+// digest is empty for a tag only listed, never looked up yet.
 type pushed struct {
 	digest string
 	at     time.Time
+	pulled time.Time
 }
 
 // SetRepository sets the metadata of ns/name. It takes effect whether or not
@@ -77,16 +80,22 @@ func (s *Server) registered(ns, name string) time.Time {
 	return t
 }
 
-// pushedAt is when the server first saw ns/name:tag at digest; a tag moved
-// to another digest counts as pushed again.
-func (s *Server) pushedAt(ns, name, tag, digest string) time.Time {
+// pushedAt is when ns/name:tag got digest: when the server first saw it
+// there (at now), or what SetTagDates said. A tag moved to another digest
+// counts as pushed again, and not pulled since.
+func (s *Server) pushedAt(ns, name, tag, digest string, now time.Time) pushed {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := ns + "/" + name + ":" + tag
 	p, ok := s.pushed[key]
-	if !ok || p.digest != digest {
-		p = pushed{digest: digest, at: s.o.now()}
-		s.pushed[key] = p
+	switch {
+	case !ok:
+		p = pushed{digest: digest, at: now}
+	case p.digest == "":
+		p.digest = digest // listed before, looked up now: it was pushed when first listed
+	case p.digest != digest && digest != "":
+		p = pushed{digest: digest, at: now}
 	}
-	return p.at
+	s.pushed[key] = p
+	return p
 }

@@ -32,6 +32,8 @@ type options struct {
 	auth      authn.Authenticator
 	accounts  []*account
 	now       func() time.Time
+	// privateQuota is the plan's private-repository quota per namespace.
+	privateQuota map[string]int
 }
 
 func makeOptions(opts ...Option) (*options, error) {
@@ -104,7 +106,24 @@ func WithRegistryAuth(user, pass string) Option {
 	}
 }
 
-// WithClock replaces time.Now, for token expiry and rate-limit windows.
+// WithPrivateRepositoryQuota gives namespace ns a plan allowing n private
+// repositories: creating one more answers 400, as the Hub does. Default: no
+// quota.
+func WithPrivateRepositoryQuota(ns string, n int) Option {
+	return func(o *options) error {
+		if ns == "" || n < 0 {
+			return fmt.Errorf("WithPrivateRepositoryQuota(%q, %d): want a namespace and n >= 0", ns, n)
+		}
+		if o.privateQuota == nil {
+			o.privateQuota = map[string]int{}
+		}
+		o.privateQuota[ns] = n
+		return nil
+	}
+}
+
+// WithClock replaces time.Now, for token expiry, rate-limit windows and the
+// dates the fake gives what it first sees (tags, repositories).
 // Default: time.Now.
 func WithClock(now func() time.Time) Option {
 	return func(o *options) error {
@@ -144,8 +163,9 @@ func TwoFactor() AccountOption {
 }
 
 // OATWithoutRepositoryList makes the secret an organization access token
-// lacking scope-repository-list: its listings silently show public
-// repositories only, as the Hub's do.
+// with image pull and push on its organization's repositories but lacking
+// scope-repository-list: its listings silently show public repositories
+// only, as the Hub's do. It is OAT(ScopeImagePull, ScopeImagePush).
 func OATWithoutRepositoryList() AccountOption {
-	return func(a *account) { a.noRepoList = true }
+	return OAT(ScopeImagePull, ScopeImagePush)
 }

@@ -27,7 +27,7 @@ func (s *Server) listRepositories(w http.ResponseWriter, r *http.Request) {
 	if !ok || !s.capAnonymous(w, sess, p) {
 		return
 	}
-	names, err := s.visible(r.Context(), ns, sess.listsPrivate())
+	names, err := s.visible(r.Context(), ns, sess.listsPrivate(ns))
 	if err != nil {
 		writeError(w, http.StatusBadGateway, err.Error())
 		return
@@ -61,20 +61,11 @@ func (s *Server) writeDetail(w http.ResponseWriter, r *http.Request, ns, name st
 		writeRegistryError(w, err)
 		return
 	}
-	perms := permissions{Read: true}
-	if sess != nil {
-		perms = permissions{Read: true, Write: true, Admin: true}
-	}
+	perms := permissions{Read: true, Write: sess.writes(ns, name), Admin: sess.administers(ns)}
 	m := s.metaOf(ns, name)
 	rules := append([]string{}, m.ImmutableRules...)
 	writeJSON(w, http.StatusOK, repositoryDetail{repository: repo, FullDescription: m.FullDescription,
 		Permissions: perms, ImmutableTagsSettings: immutableTagSet{Enabled: m.ImmutableTags, Rules: rules}})
-}
-
-// listsPrivate tells whether a session's listings include private
-// repositories: not anonymously, not with an OAT lacking the list scope.
-func (sess *session) listsPrivate() bool {
-	return sess != nil && !sess.account.noRepoList
 }
 
 // visible lists the names of ns's repositories, those in the registry and
@@ -174,10 +165,11 @@ func (s *Server) repository(ctx context.Context, ns, name string) (repository, e
 	}
 	types := map[string]bool{}
 	var last time.Time
+	now := s.o.now()
 	for i, d := range descs {
 		types[string(d.MediaType)] = true
-		if at := s.pushedAt(ns, name, tags[i], d.Digest.String()); at.After(last) {
-			last = at
+		if p := s.pushedAt(ns, name, tags[i], d.Digest.String(), now); p.at.After(last) {
+			last = p.at
 		}
 	}
 	return s.entry(ns, name, types, last), nil

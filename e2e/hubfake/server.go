@@ -81,7 +81,7 @@ func (s *Server) routes() {
 	s.handle(RouteCreate, s.createRepository, "POST /v2/namespaces/{ns}/repositories")
 	s.handle(RouteImmutable, s.updateImmutable, "PATCH /v2/namespaces/{ns}/repositories/{repo}/immutabletags")
 	s.handle(RouteUpdate, s.updateRepository, "PATCH /v2/repositories/{ns}/{repo}")
-	s.handle(RouteUpdate, s.updateRepository, "PATCH /v2/namespaces/{ns}/repositories/{repo}")
+	s.handle(RouteUpdate, s.updateRepositoryNS, "PATCH /v2/namespaces/{ns}/repositories/{repo}")
 	s.mux.Handle("/", s.wrap(RouteNotFound, func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "object not found")
 	}))

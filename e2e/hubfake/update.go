@@ -18,12 +18,25 @@ type immutableRequest struct {
 	Rules   []string `json:"immutable_tags_rules"`
 }
 
-// updateRepository is PATCH /v2/repositories/{ns}/{repo}/ (the Hub accepts
-// it on the namespaces route too) {description, full_description} → 200 with
-// the repository's detail. It needs a token and a repository that exists.
+// updateRepository is PATCH /v2/repositories/{ns}/{repo}/ {description,
+// full_description} → 200 with the repository's detail. It needs a
+// repository that exists and a password or a PAT with Read, Write, Delete
+// (Read & Write gets 403); this legacy route refuses every OAT.
 func (s *Server) updateRepository(w http.ResponseWriter, r *http.Request) {
+	s.updateTexts(w, r, true)
+}
+
+// updateRepositoryNS is the same update on PATCH
+// /v2/namespaces/{ns}/repositories/{repo}, where an OAT with
+// scope-repository-edit may make it too.
+func (s *Server) updateRepositoryNS(w http.ResponseWriter, r *http.Request) {
+	s.updateTexts(w, r, false)
+}
+
+func (s *Server) updateTexts(w http.ResponseWriter, r *http.Request, legacy bool) {
 	var in updateRequest
-	s.patch(w, r, &in, func(e *metaEntry) {
+	may := func(sess *session, ns string) refusal { return sess.mayEditTexts(ns, legacy) }
+	s.patch(w, r, may, &in, func(e *metaEntry) {
 		if in.Description != nil {
 			e.Description = *in.Description
 		}
@@ -34,19 +47,24 @@ func (s *Server) updateRepository(w http.ResponseWriter, r *http.Request) {
 }
 
 // updateImmutable is PATCH …/{repo}/immutabletags {immutable_tags,
-// immutable_tags_rules} → 200 with the repository's detail.
+// immutable_tags_rules} → 200 with the repository's detail. It needs admin
+// rights on the repository.
 func (s *Server) updateImmutable(w http.ResponseWriter, r *http.Request) {
 	var in immutableRequest
-	s.patch(w, r, &in, func(e *metaEntry) { e.ImmutableTags, e.ImmutableRules = in.Enabled, in.Rules })
+	s.patch(w, r, (*session).mayAdminister, &in, func(e *metaEntry) { e.ImmutableTags, e.ImmutableRules = in.Enabled, in.Rules })
 }
 
-// patch is what every repository update shares: a signed-in caller, a JSON
-// body decoded into in, a repository that exists; then change applies to
-// its metadata and the answer is the repository's detail.
-func (s *Server) patch(w http.ResponseWriter, r *http.Request, in any, change func(*metaEntry)) {
+// patch is what every repository update shares: a signed-in caller that
+// may make it, a JSON body decoded into in, a repository that exists; then
+// change applies to its metadata and the answer is the repository's detail.
+func (s *Server) patch(w http.ResponseWriter, r *http.Request, may func(*session, string) refusal, in any, change func(*metaEntry)) {
 	ns, name := r.PathValue("ns"), r.PathValue("repo")
 	sess, ok := s.signedIn(w, r)
 	if !ok {
+		return
+	}
+	if no := may(sess, ns); no.status != 0 {
+		writeError(w, no.status, no.msg)
 		return
 	}
 	if err := json.NewDecoder(r.Body).Decode(in); err != nil {

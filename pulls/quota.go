@@ -1,4 +1,4 @@
-package retry
+package pulls
 
 import (
 	"net/http"
@@ -31,12 +31,12 @@ type Limit struct {
 	Window    time.Duration
 }
 
-func (q *Quota) observe(resp *http.Response) {
+func (q *Quota) Observe(resp *http.Response) {
 	if resp == nil || resp.Request == nil {
 		return
 	}
-	if IsPullLimit(resp) {
-		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+	if IsLimitResponse(resp) {
+		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
 			q.mu.Lock()
 			if q.waits == nil {
 				q.waits = map[string]time.Duration{}
@@ -84,7 +84,7 @@ func (q *Quota) observeAPI(resp *http.Response) {
 // pause is how long to hold a request to host so that an API limit that is
 // spent is not hit: until its reset, when nothing remains. It counts the
 // request it is about to allow, so parallel callers do not all go at once.
-func (q *Quota) pause(host string, now time.Time) time.Duration {
+func (q *Quota) Pause(host string, now time.Time) time.Duration {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	w, ok := q.api[host]
@@ -125,6 +125,3 @@ func parseLimit(v string) (int, time.Duration, bool) {
 	}
 	return n, window, true
 }
-
-// WithQuota records every response's pull-limit headers into q. Default: none.
-func WithQuota(q *Quota) Option { return func(t *Transport) { t.quota = q } }

@@ -1,4 +1,4 @@
-package commands
+package migrate
 
 import (
 	"context"
@@ -21,25 +21,28 @@ import (
 // details when it read them, so that they are not read twice.
 func (r *run) createDestination(ctx context.Context, srcRepo, dstRepo name.Repository) (*hub.Repository, error) {
 	ns, rel := enumerate.HubPath(dstRepo)
+	if err := hub.ValidateRepositoryName(rel); err != nil {
+		return nil, fmt.Errorf("%s: %w (nothing was pushed)", dstRepo, err)
+	}
 	private, desc, full, metadata := true, "", "", ""
 	var source *hub.Repository
-	if r.src.hub != nil {
+	if r.src.Hub != nil {
 		sns, srel := enumerate.HubPath(srcRepo)
-		info, err := r.src.hub.Repository(ctx, sns, srel)
+		info, err := r.src.Hub.Repository(ctx, sns, srel)
 		if err != nil {
 			return nil, fmt.Errorf("reading the source's visibility before creating %s: %w", dstRepo, err)
 		}
 		private, source = info.IsPrivate, &info
-		if r.cfg.metadata {
+		if r.o.metadata {
 			desc, full, metadata = withinLimits(info.Description, info.FullDescription, "", "")
 		}
 	}
 	log := r.log.WithFields(logrus.Fields{"repository": dstRepo.String(), "private": private})
-	if r.cfg.dryRun {
+	if r.o.dryRun {
 		log.Info("would create repository")
 		return source, nil
 	}
-	if err := r.dst.hub.CreateRepository(ctx, ns, rel, private, desc, full); err != nil {
+	if err := r.dst.Hub.CreateRepository(ctx, ns, rel, private, desc, full); err != nil {
 		return source, fmt.Errorf("%w (nothing was pushed to %s: it could not be created with the source's visibility)", err, dstRepo)
 	}
 	log.Info("created repository")

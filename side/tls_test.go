@@ -1,10 +1,10 @@
-package commands
+package side
 
 import "testing"
 
 func TestTLSPolicyPlainHTTP(t *testing.T) {
 	t.Parallel()
-	p := newTLSPolicy([]string{"registry.internal:5000"})
+	p := NewTLSPolicy([]string{"registry.internal:5000"})
 	for host, want := range map[string]bool{
 		"127.0.0.1:5000":         true,
 		"localhost:5000":         true,
@@ -15,7 +15,7 @@ func TestTLSPolicyPlainHTTP(t *testing.T) {
 		"192.168.1.2":            false,
 		"index.docker.io":        false,
 	} {
-		if got := p.plainAllowed(host); got != want {
+		if got := p.PlainAllowed(host); got != want {
 			t.Errorf("plainAllowed(%q) = %v, want %v", host, got, want)
 		}
 	}

@@ -1,0 +1,206 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/sirupsen/logrus"
+
+	"github.com/crane-migrate/crane-migrate/copy"
+	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/hub"
+	"github.com/crane-migrate/crane-migrate/pulls"
+	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/side"
+)
+
+// Errors a run ends with, after its report is complete; callers branch with
+// errors.Is. A run stopped by the source's pull limit wraps pulls.ErrLimit.
+var (
+	ErrFailures    = errors.New("some tags failed")
+	ErrInterrupted = errors.New("interrupted")
+)
+
+// run is one migration (or verification) in progress.
+type run struct {
+	o        options
+	log      logrus.FieldLogger
+	src, dst *side.Side
+	srcList  *enumerate.Lister
+	dstList  *enumerate.Lister
+	engine   *copy.Engine
+	results  report.Collector
+	repos    tracker
+	events   chan listed // a repository's tasks are all sent
+}
+
+// Run migrates target from src to dst and returns the report. ctx ends
+// copies in flight (the second Ctrl-C); WithStop only stops new work. The
+// error is nil, ErrFailures, ErrInterrupted or wraps pulls.ErrLimit when
+// the report is complete; anything else means the run could not start.
+func Run(ctx context.Context, target Target, src, dst *side.Side, opts ...Option) (report.Report, error) {
+	o := defaults()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return report.Report{}, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	started := time.Now()
+	r := &run{o: o, log: o.log, src: src, dst: dst, srcList: enumerate.NewLister(src), dstList: enumerate.NewLister(dst),
+		events: make(chan listed, o.jobs)}
+	var err error
+	if r.engine, err = copy.New(src, dst, r.engineOptions()...); err != nil {
+		return report.Report{}, err
+	}
+	stop, cancel := stopContext(ctx, o.stop)
+	defer cancel()
+	tasks := make(chan copy.Task, o.jobs*2)
+	results := make(chan report.Result, o.jobs)
+	go func() {
+		defer close(r.events)
+		defer close(tasks)
+		defer o.progress.EnumerationDone()
+		target.produce(stop, r, tasks)
+	}()
+	go func() {
+		defer close(results)
+		r.engine.Run(stop, ctx, tasks, results)
+	}()
+	r.track(ctx, results)
+
+	rep := r.results.Report()
+	rep.Summary.Repositories = repositories(rep)
+	rep.Summary.BytesUploaded, rep.Summary.Mounts = r.engine.Traffic()
+	rep.Summary.Seconds = time.Since(started).Round(100 * time.Millisecond).Seconds()
+	if o.dryRun {
+		rep.PullPlan = r.pullPlan(ctx, rep)
+	}
+	return rep, r.outcome(ctx, stop, rep)
+}
+
+func (r *run) engineOptions() []copy.Option {
+	opts := []copy.Option{
+		copy.WithJobs(r.o.jobs),
+		copy.WithLogger(r.log),
+		copy.WithDryRun(r.o.dryRun),
+		copy.WithNoClobber(r.o.noClobber),
+		copy.WithVerify(r.o.verify),
+		copy.WithCheckOnly(r.o.check),
+		copy.WithStarted(func(t copy.Task) { r.o.progress.Start(t.Destination.Context().String()) }),
+	}
+	if r.o.wait {
+		opts = append(opts, copy.WithPullLimitWait(r.src.Quota))
+	}
+	return opts
+}
+
+// stopContext is ctx, also cancelled when stop closes.
+func stopContext(ctx context.Context, stop <-chan struct{}) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(ctx)
+	if stop != nil {
+		go func() {
+			select {
+			case <-stop:
+				cancel()
+			case <-c.Done():
+			}
+		}()
+	}
+	return c, cancel
+}
+
+// outcome is the run's error once its report is complete.
+func (r *run) outcome(ctx, stop context.Context, rep report.Report) error {
+	srcReg := r.src.Registry
+	switch {
+	case r.engine.PullLimited() && rep.Summary.Pending > 0:
+		when := "once the limit window resets (Docker Hub: within 6 hours, or sooner with a paid plan)"
+		if d, ok := r.src.Quota.Wait(srcReg.RegistryStr()); ok {
+			when = "after " + time.Now().Add(d).Format(time.RFC1123)
+		}
+		return fmt.Errorf("%w at %s: %d tags not started. Run the same command again %s; tags already copied "+
+			"are skipped at no pull cost (or use --on-rate-limit wait)", pulls.ErrLimit, srcReg, rep.Summary.Pending, when)
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: copies in flight aborted (nothing half written), %d tags not done. "+
+			"Run the same command again to finish", ErrInterrupted, rep.Summary.Pending)
+	case stop.Err() != nil:
+		return fmt.Errorf("%w: copies in flight finished, %d tags not started (and more not listed yet). "+
+			"Run the same command again to finish", ErrInterrupted, rep.Summary.Pending)
+	case !rep.OK():
+		return ErrFailures
+	}
+	return nil
+}
+
+// pullPlan states the manifest GETs the plan needs against the source's
+// pull quota. When no answer reported the quota yet (the plan was made
+// from listings alone), one probe asks for it: a HEAD, not a pull.
+func (r *run) pullPlan(ctx context.Context, rep report.Report) *report.PullPlan {
+	n, unknown := r.engine.PlannedPulls()
+	p := &report.PullPlan{Needed: n, UnknownIndexes: unknown}
+	host := r.src.Registry.RegistryStr()
+	l, ok := r.src.Quota.For(host)
+	if !ok {
+		if ref, found := plannedSource(rep); found {
+			l, ok, _ = pulls.Probe(ctx, r.src.Auth, ref) // no quota line is all a failed probe costs
+		}
+	}
+	if ok {
+		p.Quota = &report.Quota{Registry: r.src.Registry.String(), Limit: l.Limit, Remaining: l.Remaining, Window: l.Window.String()}
+	}
+	return p
+}
+
+// plannedSource is a source reference the plan would copy, for the probe.
+func plannedSource(rep report.Report) (name.Reference, bool) {
+	for _, res := range rep.Results {
+		if res.Status != report.StatusPlanned {
+			continue
+		}
+		if ref, err := name.ParseReference(res.Source); err == nil {
+			return ref, true
+		}
+	}
+	return nil, false
+}
+
+// repositories counts the destination repositories the run touched.
+func repositories(rep report.Report) int {
+	seen := map[string]bool{}
+	for _, res := range rep.Results {
+		seen[report.RepositoryOf(res.Destination)] = true
+	}
+	return len(seen)
+}
+
+// fail records a failure that has no single tag: a repository that could
+// not be listed, say. One cut short by Ctrl-C is pending, not failed. The
+// progress display counts it like any result, so its numbers agree with
+// the summary's.
+func (r *run) fail(ctx context.Context, source, destination string, err error) {
+	res := report.Result{Source: source, Destination: destination, Status: report.StatusFailed, Error: err.Error(), Kind: kindOf(err)}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		res.Status, res.Error, res.Kind = report.StatusPending, "not listed: interrupted", report.KindInterrupted
+	}
+	r.results.Add(res)
+	repo := report.RepositoryOf(destination)
+	r.o.progress.Add(repo, 1)
+	r.o.progress.Done(repo, res, 0)
+}
+
+// kindOf classifies a failure of the run's own (a listing, a Docker Hub
+// call) as copy.KindOf does a tag's.
+func kindOf(err error) report.Kind {
+	switch {
+	case errors.Is(err, hub.ErrInvalidName):
+		return report.KindInvalidName
+	case errors.Is(err, hub.ErrForbidden):
+		return report.KindDenied
+	case errors.Is(err, hub.ErrNotFound), errors.Is(err, enumerate.ErrRepositoryNotFound):
+		return report.KindNotFound
+	}
+	return copy.KindOf(err)
+}

@@ -1,0 +1,201 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/google/go-containerregistry/pkg/name"
+
+	"github.com/crane-migrate/crane-migrate/copy"
+	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/hub"
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// errNoRepositories: an empty namespace is almost always a typo or missing
+// credentials, so it fails rather than "succeeds" at nothing.
+func errNoRepositories(ns fmt.Stringer) error {
+	return fmt.Errorf("no repositories found in %s (check the name, and that the credentials can see it)", ns)
+}
+
+// repoTasks sends one task per tag of srcRepo that passes the filter, then
+// the signature tags of the images sent.
+func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, tasks chan<- copy.Task, fromCatalog bool) {
+	// The destination is prepared (listed, created, described) while the
+	// source is listed: two round trips apart, not one after the other. No
+	// task is sent before it is ready.
+	var have enumerate.Snapshot
+	ready := func() bool { return true }
+	if !r.o.check {
+		prepared := make(chan bool, 1)
+		go func() {
+			h, ok := r.prepare(ctx, srcRepo, dstRepo, true)
+			have = h
+			prepared <- ok
+		}()
+		ready = sync.OnceValue(func() bool { return <-prepared })
+		defer ready() // wait for it even when the listing fails
+	}
+	clean := false
+	defer func() { r.listed(dstRepo, clean) }()
+	sel := selection{}
+	for t, err := range r.srcList.Tags(ctx, srcRepo) {
+		if fromCatalog && errors.Is(err, enumerate.ErrRepositoryNotFound) {
+			r.note(srcRepo, dstRepo, func(p *report.Repository) { p.Empty = true })
+			clean = true
+			return
+		}
+		if err != nil {
+			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+			return
+		}
+		if !ready() {
+			return
+		}
+		if !r.choose(srcRepo, dstRepo, t, &sel) {
+			continue
+		}
+		if !r.queue(ctx, tasks, r.task(srcRepo, dstRepo, t, have)) {
+			return
+		}
+	}
+	clean = r.sendSignatures(ctx, srcRepo, dstRepo, have, &sel, tasks)
+}
+
+// selection is what repoTasks chose so far.
+type selection struct {
+	signatures []enumerate.Tag
+	digests    map[string]bool // of the tags being migrated, when the listing gave them
+	tags       []string
+	filtered   bool
+}
+
+// choose says whether t is sent now; signature tags wait for their image.
+func (r *run) choose(srcRepo, dstRepo name.Repository, t enumerate.Tag, sel *selection) bool {
+	switch {
+	case isSignature(t.Name):
+		if !r.o.signatures {
+			r.exclude(srcRepo, dstRepo)
+			return false
+		}
+		sel.signatures = append(sel.signatures, t) // they follow their image: sent after it
+		return false
+	case !r.o.filter.Match(t.Name):
+		r.exclude(srcRepo, dstRepo)
+		sel.filtered = true
+		return false
+	}
+	if sel.digests == nil {
+		sel.digests = map[string]bool{}
+	}
+	sel.digests[t.Digest] = true
+	sel.tags = append(sel.tags, t.Name)
+	return true
+}
+
+// sendSignatures sends the signature tags whose image was sent. A
+// signature follows its image: one whose image was filtered out stays
+// behind too. Without filters every image goes, so every signature does.
+func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Repository, have enumerate.Snapshot, sel *selection, tasks chan<- copy.Task) bool {
+	if len(sel.signatures) > 0 && sel.filtered && !r.srcList.HasHub() {
+		sel.digests = r.digestsOf(ctx, srcRepo, sel.tags)
+	}
+	for _, t := range sel.signatures {
+		if sel.filtered && !sel.digests[signedDigest(t.Name)] {
+			r.exclude(srcRepo, dstRepo)
+			continue
+		}
+		if !r.queue(ctx, tasks, r.task(srcRepo, dstRepo, t, have)) {
+			return false
+		}
+	}
+	return true
+}
+
+// task is the copy task of one listed tag, with what the destination's
+// listing said about it.
+func (r *run) task(srcRepo, dstRepo name.Repository, t enumerate.Tag, have enumerate.Snapshot) copy.Task {
+	task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name),
+		SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children, Signature: isSignature(t.Name)}
+	r.fillDestination(&task, have, t.Name)
+	return task
+}
+
+// fillDestination tells the planner what the destination's listing said
+// about the task's tag: absent, or present with a digest. A registry's
+// tags/list gives no digests (the planner HEADs those tags). With
+// --deprecate-source a present tag is HEADed too, so that the destination
+// registry, not a Docker Hub listing, confirms it.
+func (r *run) fillDestination(task *copy.Task, have enumerate.Snapshot, tag string) {
+	d, present := have.Tags[tag]
+	if have.Known && (!present || (d.Digest != "" && !r.o.deprecate)) {
+		task.DestinationKnown, task.DestinationDigest = true, d.Digest
+		task.DestinationBy = report.VerifiedByRegistry
+		if r.dstList.HasHub() {
+			task.DestinationBy = report.VerifiedByListing
+		}
+	}
+	task.DestinationNew = have.Known && !have.Exists
+}
+
+// prepare lists what dstRepo holds, on Docker Hub creates it with the
+// source's visibility before anything is pushed, then checks visibility
+// and copies the descriptions (texts false: visibility only, for a single
+// tag). false means the repository's copy must not start (the failure is
+// recorded). After the pull limit stopped the run, nothing is created: the
+// tags are only counted.
+func (r *run) prepare(ctx context.Context, srcRepo, dstRepo name.Repository, texts bool) (have enumerate.Snapshot, ok bool) {
+	have, err := r.dstList.Snapshot(ctx, dstRepo)
+	if err != nil {
+		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+		return have, false
+	}
+	created := false
+	var source *hub.Repository
+	// only Docker Hub needs (and allows) creating a repository before a push
+	if !have.Exists && r.dst.Hub != nil && !r.engine.PullLimited() {
+		if source, err = r.createDestination(ctx, srcRepo, dstRepo); err != nil {
+			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+			r.note(srcRepo, dstRepo, func(p *report.Repository) { p.Error = err.Error() })
+			return have, false
+		}
+		created = !r.o.dryRun
+	}
+	if err := r.syncMetadata(ctx, srcRepo, dstRepo, created, texts, source); err != nil {
+		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
+		return have, false
+	}
+	return have, true
+}
+
+// exclude counts a tag that filters left out.
+func (r *run) exclude(srcRepo, dstRepo name.Repository) {
+	r.note(srcRepo, dstRepo, func(p *report.Repository) { p.Excluded++ })
+}
+
+// queue counts a task for its repository and the display, then sends it
+// unless the run was stopped.
+func (r *run) queue(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
+	r.repos.sent(t.Source.Context(), t.Destination.Context())
+	r.o.progress.Add(t.Destination.Context().String(), 1)
+	select {
+	case tasks <- t:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// digestsOf HEADs tags (not a pull) to learn their digests when the listing
+// did not give them: only needed to match signatures to filtered images.
+func (r *run) digestsOf(ctx context.Context, repo name.Repository, tags []string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range tags {
+		if d, err := r.src.Puller.Head(ctx, repo.Tag(t)); err == nil {
+			out[d.Digest.String()] = true
+		}
+	}
+	return out
+}

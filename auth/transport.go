@@ -33,13 +33,15 @@ type Transport struct {
 
 // New returns a Transport for reg, with credentials from kc, sending
 // through inner (which carries the retries and TLS settings).
-func New(reg name.Registry, kc authn.Keychain, inner http.RoundTripper, opts ...Option) *Transport {
+func New(reg name.Registry, kc authn.Keychain, inner http.RoundTripper, opts ...Option) (*Transport, error) {
 	o := defaults()
 	for _, opt := range opts {
-		opt(&o)
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("auth: %w", err)
+		}
 	}
 	return &Transport{reg: reg, kc: kc, inner: inner, o: o,
-		creds: &keychainAuth{kc: kc, reg: reg, ttl: o.credentialTTL, now: time.Now}}
+		creds: &keychainAuth{kc: kc, reg: reg, ttl: o.credentialTTL, now: time.Now}}, nil
 }
 
 // Wrap returns t as go-containerregistry's *transport.Wrapper: the one

@@ -465,7 +465,7 @@ func TestTransportOnePingOneTokenPerScope(t *testing.T) {
 			t.Parallel()
 			f := newFakeRegistry(t, fakeConfig{})
 			reg := f.registry(t)
-			tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, tt.opts...)
+			tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport, tt.opts...)
 			opts := remoteOpts(t, tr)
 			tags := []string{"1", "2", "3"}
 			err := concurrently(
@@ -505,7 +505,7 @@ func TestTransportMount(t *testing.T) {
 	t.Parallel()
 	f := newFakeRegistry(t, fakeConfig{perRepoBlobs: true})
 	reg := f.registry(t)
-	tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
+	tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
 	opts := remoteOpts(t, tr)
 	if err := pushAndPull(reg.Repo("src"), []string{"1"}, opts...); err != nil {
 		t.Fatal(err)
@@ -564,7 +564,7 @@ func TestTransportOtherHostPassesThrough(t *testing.T) {
 			other := &countingHandler{inner: http.NotFoundHandler()}
 			osrv := httptest.NewServer(other)
 			t.Cleanup(osrv.Close)
-			tr := auth.New(f.registry(t), authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
+			tr := newTransport(t, f.registry(t), authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
 
 			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, osrv.URL+"/v2/a/blobs/sha256:abc", nil)
 			if err != nil {
@@ -612,7 +612,7 @@ func TestTransportRedirectToAnotherRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := remote.Write(rreg.Repo("a").Tag("1"), img, remote.WithTransport(auth.New(rreg, authn.NewMultiKeychain(), http.DefaultTransport).Wrap())); err != nil {
+	if err := remote.Write(rreg.Repo("a").Tag("1"), img, remote.WithTransport(newTransport(t, rreg, authn.NewMultiKeychain(), http.DefaultTransport).Wrap())); err != nil {
 		t.Fatal(err)
 	}
 	realTokens := sum(real.counts().tokens)
@@ -622,7 +622,7 @@ func TestTransportRedirectToAnotherRegistry(t *testing.T) {
 	gateway.mu.Unlock()
 	greg := gateway.registry(t)
 	kc := &staticKeychain{auth: &authn.Basic{Username: "u", Password: "secret"}}
-	tr := auth.New(greg, kc, http.DefaultTransport)
+	tr := newTransport(t, greg, kc, http.DefaultTransport)
 	d, err := remote.Head(greg.Repo("a").Tag("1"), remote.WithTransport(tr.Wrap()))
 	if err != nil {
 		t.Fatalf("HEAD through the gateway: %v", err)
@@ -650,7 +650,7 @@ func TestTransportCredentialsRotate(t *testing.T) {
 	f := newFakeRegistry(t, fakeConfig{user: "u", pass: "p1"})
 	reg := f.registry(t)
 	kc := &staticKeychain{auth: &authn.Basic{Username: "u", Password: "p1"}}
-	tr := auth.New(reg, kc, http.DefaultTransport, auth.WithCredentialTTL(0))
+	tr := newTransport(t, reg, kc, http.DefaultTransport, auth.WithCredentialTTL(0))
 	opts := remoteOpts(t, tr)
 	if err := pushAndPull(reg.Repo("a"), []string{"1"}, opts...); err != nil {
 		t.Fatal(err)
@@ -680,7 +680,7 @@ func TestTransportRedirectCarriesNoToken(t *testing.T) {
 	t.Cleanup(ssrv.Close)
 
 	reg := f.registry(t)
-	tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
+	tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
 	ref, img, opts := written(t, reg, tr, 2)
 	want, err := img.Digest()
 	if err != nil {
@@ -734,7 +734,7 @@ func TestTransportRefreshesExpiredToken(t *testing.T) {
 				t.Parallel()
 				f := newFakeRegistry(t, fakeConfig{})
 				reg := f.registry(t)
-				tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(write))
+				tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(write))
 				ref, img, opts := written(t, reg, tr, 2)
 				before := f.counts()
 				if before.rejected != 0 {
@@ -807,7 +807,7 @@ func TestTransportRefreshKeepsScopes(t *testing.T) {
 			t.Parallel()
 			f := newFakeRegistry(t, tt.cfg)
 			reg := f.registry(t)
-			tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
+			tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
 			ref, img, opts := written(t, reg, tr, 1)
 			f.expire()
 			// A read, then a write: with WithWrite both are one push token.
@@ -861,7 +861,7 @@ func TestTransportPingFailureNotRemembered(t *testing.T) {
 			reg := f.registry(t)
 			inner := &flakyTransport{inner: http.DefaultTransport, err: errDown}
 			inner.down.Store(tt.down)
-			tr := auth.New(reg, authn.NewMultiKeychain(), inner)
+			tr := newTransport(t, reg, authn.NewMultiKeychain(), inner)
 			opts := remoteOpts(t, tr)
 			ref := reg.Repo("a").Tag("1")
 			img, err := random.Image(256, 1)
@@ -924,7 +924,7 @@ func TestTransportUnreachableRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	inner := &countingTransport{inner: http.DefaultTransport}
-	tr := auth.New(reg, authn.NewMultiKeychain(), inner)
+	tr := newTransport(t, reg, authn.NewMultiKeychain(), inner)
 	client := &http.Client{Transport: tr.Wrap()}
 	var attempts []int32
 	for range 2 {
@@ -958,7 +958,7 @@ func TestTransportNoAuthRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport)
+	tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport)
 	opts := remoteOpts(t, tr)
 	tags := []string{"1", "2"}
 	err = concurrently(
@@ -1001,7 +1001,7 @@ func TestTransportCredentials(t *testing.T) {
 			f := newFakeRegistry(t, tt.cfg)
 			reg := f.registry(t)
 			kc := &staticKeychain{auth: tt.auth}
-			tr := auth.New(reg, kc, http.DefaultTransport, auth.WithWrite(true))
+			tr := newTransport(t, reg, kc, http.DefaultTransport, auth.WithWrite(true))
 			opts := remoteOpts(t, tr)
 			err := concurrently(
 				func() error { return pushAndPull(reg.Repo("a"), []string{"1"}, opts...) },
@@ -1056,7 +1056,7 @@ func TestTransportKeychainFailure(t *testing.T) {
 	reg := f.registry(t)
 	kc := &staticKeychain{auth: &authn.Basic{Username: "u", Password: "p"}}
 	kc.failures.Store(1)
-	tr := auth.New(reg, kc, http.DefaultTransport)
+	tr := newTransport(t, reg, kc, http.DefaultTransport)
 	opts := remoteOpts(t, tr)
 	ref := reg.Repo("a").Tag("1")
 	img, err := random.Image(256, 1)
@@ -1095,7 +1095,7 @@ func TestTransportUserAgent(t *testing.T) {
 			t.Parallel()
 			f := newFakeRegistry(t, fakeConfig{})
 			reg := f.registry(t)
-			tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, tt.opts...)
+			tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport, tt.opts...)
 			if err := pushAndPull(reg.Repo("a"), []string{"1"}, remoteOpts(t, tr)...); err != nil {
 				t.Fatal(err)
 			}
@@ -1119,7 +1119,7 @@ func TestTransportUnknownPath(t *testing.T) {
 	t.Parallel()
 	f := newFakeRegistry(t, fakeConfig{})
 	reg := f.registry(t)
-	tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport)
+	tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport)
 	for range 2 {
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+reg.RegistryStr()+"/v2/x/unknown/thing", nil)
 		if err != nil {
@@ -1151,7 +1151,7 @@ func TestTransportAccessTokenOnly(t *testing.T) {
 	t.Parallel()
 	f := newFakeRegistry(t, fakeConfig{accessTokenOnly: true})
 	reg := f.registry(t)
-	tr := auth.New(reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
+	tr := newTransport(t, reg, authn.NewMultiKeychain(), http.DefaultTransport, auth.WithWrite(true))
 	if err := pushAndPull(reg.Repo("a"), []string{"1", "2"}, remoteOpts(t, tr)...); err != nil {
 		t.Fatal(err)
 	}
@@ -1162,4 +1162,14 @@ func TestTransportAccessTokenOnly(t *testing.T) {
 	if got.rejected != 0 {
 		t.Errorf("%d requests were answered 401, want none", got.rejected)
 	}
+}
+
+// newTransport is auth.New for a test: options that fail end it.
+func newTransport(t testing.TB, reg name.Registry, kc authn.Keychain, inner http.RoundTripper, opts ...auth.Option) *auth.Transport {
+	t.Helper()
+	tr, err := auth.New(reg, kc, inner, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }

@@ -8,10 +8,20 @@ import (
 
 func newApp(name string, stdout, stderr io.Writer, run *runEnv) *cli.App {
 	app := &cli.App{
-		Name:                 name,
-		HelpName:             name,
-		Usage:                "migrate container images between registries and Docker Hub namespaces",
-		Version:              versionString(),
+		Name:     name,
+		HelpName: name,
+		Usage:    "migrate container images between registries and Docker Hub namespaces",
+		Version:  versionString(),
+		// -v is --verbose, as in every command and in crane: urfave's own
+		// --version flag (-v) is replaced by a long --version and a version
+		// command, so `crane-migrate -v org …` is a verbose run, not a
+		// version printed with exit 0 and nothing migrated.
+		HideVersion: true,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "version", Usage: "print the version"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, EnvVars: env("VERBOSE"),
+				Usage: "debug logging (before or after the command)"},
+		},
 		EnableBashCompletion: true,
 		Writer:               stdout,
 		ErrWriter:            stderr,
@@ -24,6 +34,7 @@ func newApp(name string, stdout, stderr io.Writer, run *runEnv) *cli.App {
 			newExportCommand(run),
 			newRewriteCommand(),
 			newCompletionCommand(),
+			newVersionCommand(),
 		},
 		// Exit codes are ours to pick (exit.go); urfave must not os.Exit.
 		ExitErrHandler: func(*cli.Context, error) {},
@@ -32,6 +43,10 @@ func newApp(name string, stdout, stderr io.Writer, run *runEnv) *cli.App {
 		},
 	}
 	app.Action = func(c *cli.Context) error {
+		if c.Bool("version") {
+			cli.ShowVersion(c)
+			return nil
+		}
 		if c.NArg() > 0 {
 			return usagef("unknown command %q (see %s --help)", c.Args().First(), name)
 		}

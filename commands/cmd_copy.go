@@ -38,6 +38,10 @@ func newCopyCommand(run *runEnv) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := sameNames("reference", src.Name(), dst.Name()); err != nil {
+				return err
+			}
+			cfg.srcProbe, cfg.dstProbe = src.Context().RepositoryStr(), dst.Context().RepositoryStr()
 			return runMigration(c, run, cfg, migrate.Reference(src, dst), src.Context().Registry, dst.Context().Registry)
 		},
 	}

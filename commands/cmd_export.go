@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/urfave/cli/v2"
 
 	"github.com/crane-migrate/crane-migrate/enumerate"
@@ -40,9 +41,21 @@ func runExport(c *cli.Context, run *runEnv) error {
 	if format != "csv" && format != "json" {
 		return usagef("--format must be csv or json, got %q", format)
 	}
+	if err := noScheme("namespace", c.Args().Get(0)); err != nil {
+		return err
+	}
 	ns, err := enumerate.ParseNamespace(c.Args().Get(0))
 	if err != nil {
 		return asUsage(err)
+	}
+	// Without --hub-api the namespace is asked of hub.docker.com: a
+	// namespace on another registry would list whoever owns that name there.
+	if ns.Registry.RegistryStr() != name.DefaultRegistry && c.String("hub-api") == "" {
+		return usagef("export lists a Docker Hub namespace, and %s is on %s: pass --hub-api URL if that registry serves a Docker Hub API, "+
+			"or export %s to list Docker Hub's", ns, ns.Registry.RegistryStr(), ns.Path)
+	}
+	if err := needPassword(c.String("username"), ""); err != nil {
+		return err
 	}
 	cfg := migrateConfig{jobs: 1, logFormat: "text", verbose: c.Bool("verbose"), dockerConfig: c.String("docker-config"), srcHubAPI: c.String("hub-api")}
 	if err := cfg.validate(); err != nil {

@@ -30,6 +30,7 @@ func newOrgCommand(run *runEnv) *cli.Command {
 			if err != nil {
 				return err
 			}
+			cfg.srcProbe, cfg.dstProbe = namespaceProbes(src, dst, repos)
 			return runMigration(c, run, cfg, migrate.Namespace(src, dst, repos), src.Registry, dst.Registry)
 		},
 	}
@@ -38,11 +39,20 @@ func newOrgCommand(run *runEnv) *cli.Command {
 // parseNamespaces reads SRC_NS, DST_NS and the optional repos file.
 func parseNamespaces(c *cli.Context, tls side.TLSPolicy) (src, dst enumerate.Namespace, repos []string, err error) {
 	a, b := c.Args().Get(0), c.Args().Get(1)
+	if err := noScheme("source namespace", a); err != nil {
+		return src, dst, nil, err
+	}
+	if err := noScheme("destination namespace", b); err != nil {
+		return src, dst, nil, err
+	}
 	if src, err = enumerate.ParseNamespace(a, tls.NameOptions(a)...); err != nil {
 		return src, dst, nil, asUsage(err)
 	}
 	if dst, err = enumerate.ParseNamespace(b, tls.NameOptions(b)...); err != nil {
 		return src, dst, nil, asUsage(err)
+	}
+	if err := sameNames("namespace", src.String(), dst.String()); err != nil {
+		return src, dst, nil, err
 	}
 	if f := c.String("repos-file"); f != "" {
 		if repos, err = enumerate.ReadReposFile(f, src); err != nil {
@@ -50,4 +60,14 @@ func parseNamespaces(c *cli.Context, tls side.TLSPolicy) (src, dst enumerate.Nam
 		}
 	}
 	return src, dst, repos, nil
+}
+
+// namespaceProbes are the repositories a namespace run's preflight asks
+// about: the repos file's first, else the namespace path itself (a name
+// the registry can answer for, whether or not it exists).
+func namespaceProbes(src, dst enumerate.Namespace, repos []string) (string, string) {
+	if len(repos) > 0 {
+		return src.Path + "/" + repos[0], dst.Path + "/" + repos[0]
+	}
+	return src.Path, dst.Path
 }

@@ -28,6 +28,10 @@ func newRepoCommand(run *runEnv) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := sameNames("repository", src.Name(), dst.Name()); err != nil {
+				return err
+			}
+			cfg.srcProbe, cfg.dstProbe = src.RepositoryStr(), dst.RepositoryStr()
 			return runMigration(c, run, cfg, migrate.Repository(src, dst), src.Registry, dst.Registry)
 		},
 	}

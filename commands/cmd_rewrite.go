@@ -33,9 +33,9 @@ func runRewrite(c *cli.Context) error {
 	}
 	rw, err := rewrite.New(c.String("from"), c.String("to"))
 	if err != nil {
-		return asUsage(err)
+		return usagef("rewrite: %w", err)
 	}
-	files, refs := 0, 0
+	files, refs, left := 0, 0, 0
 	for _, root := range c.Args().Slice() {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -51,11 +51,12 @@ func runRewrite(c *cli.Context) error {
 			if kind == rewrite.Unknown || !d.Type().IsRegular() {
 				return nil
 			}
-			n, err := rewriteFile(c, rw, kind, path)
+			n, l, err := rewriteFile(c, rw, kind, path)
 			if n > 0 {
 				files++
 				refs += n
 			}
+			left += l
 			return err
 		})
 		if err != nil {
@@ -66,26 +67,36 @@ func runRewrite(c *cli.Context) error {
 	if c.Bool("dry-run") {
 		verb = "would rewrite"
 	}
-	fmt.Fprintf(c.App.ErrWriter, "%s %d references in %d files\n", verb, refs, files)
+	fmt.Fprintf(c.App.ErrWriter, "%s %d references in %d files", verb, refs, files)
+	if left > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "; %d left as they are (listed above): change them by hand", left)
+	}
+	fmt.Fprintln(c.App.ErrWriter)
 	return nil
 }
 
-func rewriteFile(c *cli.Context, rw *rewrite.Rewriter, kind rewrite.Kind, path string) (int, error) {
+// rewriteFile rewrites one file and returns the references it changed and
+// those it left (each warned about: an ARG, flow-style YAML).
+func rewriteFile(c *cli.Context, rw *rewrite.Rewriter, kind rewrite.Kind, path string) (int, int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	updated, n := rw.Text(kind, string(data))
+	left := rw.Leftovers(updated)
+	for _, l := range left {
+		fmt.Fprintf(c.App.ErrWriter, "warning: %s:%d: %s not rewritten (only FROM, COPY --from and image: lines are)\n", filepath.ToSlash(path), l.Line, l.Ref)
+	}
 	if n == 0 {
-		return 0, nil
+		return 0, len(left), nil
 	}
 	if c.Bool("dry-run") {
 		fmt.Fprint(c.App.Writer, rewrite.Diff(filepath.ToSlash(path), string(data), updated))
-		return n, nil
+		return n, len(left), nil
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return 0, err
+		return 0, len(left), err
 	}
-	return n, os.WriteFile(path, []byte(updated), info.Mode().Perm())
+	return n, len(left), os.WriteFile(path, []byte(updated), info.Mode().Perm())
 }

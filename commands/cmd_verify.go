@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/crane-migrate/crane-migrate/migrate"
-	"github.com/crane-migrate/crane-migrate/side"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/urfave/cli/v2"
 )
@@ -29,7 +28,7 @@ func newVerifyCommand(run *runEnv) *cli.Command {
 			if err := cfg.validate(); err != nil {
 				return err
 			}
-			target, srcReg, dstReg, err := verifyTarget(c, cfg.tls)
+			target, srcReg, dstReg, err := verifyTarget(c, &cfg)
 			if err != nil {
 				return err
 			}
@@ -39,7 +38,9 @@ func newVerifyCommand(run *runEnv) *cli.Command {
 }
 
 // verifyTarget picks what to compare from the shape of the arguments.
-func verifyTarget(c *cli.Context, tls side.TLSPolicy) (migrate.Target, name.Registry, name.Registry, error) {
+// It sets cfg's preflight probes.
+func verifyTarget(c *cli.Context, cfg *migrateConfig) (migrate.Target, name.Registry, name.Registry, error) {
+	tls := cfg.tls
 	a, b := c.Args().Get(0), c.Args().Get(1)
 	switch {
 	case c.Bool("org"):
@@ -47,6 +48,7 @@ func verifyTarget(c *cli.Context, tls side.TLSPolicy) (migrate.Target, name.Regi
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}
+		cfg.srcProbe, cfg.dstProbe = namespaceProbes(src, dst, repos)
 		return migrate.Namespace(src, dst, repos), src.Registry, dst.Registry, nil
 	case strings.Contains(a, "@") || hasTag(a):
 		src, err := parseSource(a, tls.NameOptions(a)...)
@@ -57,6 +59,7 @@ func verifyTarget(c *cli.Context, tls side.TLSPolicy) (migrate.Target, name.Regi
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}
+		cfg.srcProbe, cfg.dstProbe = src.Context().RepositoryStr(), dst.Context().RepositoryStr()
 		return migrate.Reference(src, dst), src.Context().Registry, dst.Context().Registry, nil
 	default:
 		src, err := parseRepository("source repository", a, tls.NameOptions(a)...)
@@ -67,6 +70,7 @@ func verifyTarget(c *cli.Context, tls side.TLSPolicy) (migrate.Target, name.Regi
 		if err != nil {
 			return nil, name.Registry{}, name.Registry{}, err
 		}
+		cfg.srcProbe, cfg.dstProbe = src.RepositoryStr(), dst.RepositoryStr()
 		return migrate.Repository(src, dst), src.Registry, dst.Registry, nil
 	}
 }

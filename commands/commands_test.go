@@ -22,6 +22,15 @@ func TestInterspersed(t *testing.T) {
 		{[]string{"x", "copy", "a", "--", "-weird"}, []string{"x", "copy", "a", "--", "-weird"}},
 		{[]string{"x", "--help"}, []string{"x", "--help"}},
 		{[]string{"x", "nosuch", "a", "--flag"}, []string{"x", "nosuch", "a", "--flag"}},
+		// Flags before the command that the command takes move after it.
+		{[]string{"x", "-v", "org", "a", "b"}, []string{"x", "org", "-v", "a", "b"}},
+		{[]string{"x", "--dry-run", "--jobs", "2", "org", "a", "b"}, []string{"x", "org", "--dry-run", "--jobs", "2", "a", "b"}},
+		{[]string{"x", "-v", "rewrite", "p"}, []string{"x", "-v", "rewrite", "p"}}, // rewrite has no -v: it stays global
+		{[]string{"x", "--version"}, []string{"x", "--version"}},
+		// A short flag with its value attached.
+		{[]string{"x", "org", "a", "b", "-j2"}, []string{"x", "org", "-j=2", "a", "b"}},
+		{[]string{"x", "-j2", "org", "a", "b"}, []string{"x", "org", "-j=2", "a", "b"}},
+		{[]string{"x", "copy", "-ojson", "a", "b"}, []string{"x", "copy", "-o=json", "a", "b"}},
 	}
 	for _, tt := range tests {
 		if d := cmp.Diff(tt.want, interspersed(app, tt.in)); d != "" {

@@ -52,7 +52,7 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return exitInterrupted
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "error: %v\n", err)
+		fmt.Fprintf(stderr, "error: %v%s\n", err, hint(err))
 		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "error: %v\n", err)

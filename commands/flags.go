@@ -3,6 +3,7 @@ package commands
 import (
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -37,12 +38,20 @@ func sharedFlags() []cli.Flag {
 			Usage: "`DIR` holding config.json (default $DOCKER_CONFIG, else ~/.docker)"},
 		&cli.StringSliceFlag{Name: "insecure-registry", EnvVars: env("INSECURE_REGISTRY"),
 			Usage: "allow plain HTTP or unverified TLS to this `HOST` (repeatable; loopback hosts need no flag)"},
+		&cli.BoolFlag{Name: "insecure", EnvVars: env("INSECURE"),
+			Usage: "allow plain HTTP or unverified TLS to the registries named in the arguments (crane's --insecure)"},
+		&cli.StringFlag{Name: "platform", EnvVars: env("PLATFORM"), Hidden: true,
+			Usage: "crane's --platform: refused, every platform of an index is copied"},
 		&cli.StringFlag{Name: "on-rate-limit", Value: "stop", EnvVars: env("ON_RATE_LIMIT"),
 			Usage: "when the source's pull limit is reached: stop (exit 3, re-run later) or wait for the window and carry on"},
 		&cli.BoolFlag{Name: "with-signatures", Value: true, EnvVars: env("WITH_SIGNATURES"),
 			Usage: "include sha256-<digest>.sig/.att/.sbom tags after the image they belong to (--with-signatures=false, or --skip-signatures, to leave them)"},
 		&cli.BoolFlag{Name: "skip-signatures", EnvVars: env("SKIP_SIGNATURES"),
 			Usage: "leave out sha256-<digest>.sig/.att/.sbom tags (by default they follow their image)"},
+		&cli.BoolFlag{Name: "referrers", Value: true, EnvVars: env("REFERRERS"),
+			Usage: "include what is attached to each image (OCI 1.1 referrers: signatures, SBOMs, attestations; the sha256-<hex> fallback tag) after it (--referrers=false to leave them)"},
+		&cli.StringSliceFlag{Name: "referrer-type", EnvVars: env("REFERRER_TYPE"),
+			Usage: "only attached artifacts of this artifact `TYPE` (repeatable; default every type)"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", EnvVars: env("OUTPUT"),
 			Usage: "text, or json: the plan or result as JSON on stdout (logs stay on stderr)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: env("QUIET"), Usage: "only errors and the final summary"},
@@ -89,6 +98,8 @@ type migrateConfig struct {
 	onRateLimit   string
 	noClobber     bool
 	signatures    bool
+	referrers     bool
+	referrerTypes []string
 	check         bool
 	output        string
 	quiet         bool
@@ -101,6 +112,12 @@ type migrateConfig struct {
 	verbose       bool
 	filter        enumerate.Filter
 	concurrency   int
+	// srcProbe and dstProbe are the repositories the preflight may ask
+	// about with each side's credentials, set by the command.
+	srcProbe, dstProbe string
+	platform           string
+	// accounts: the command takes --src-username and --dst-username.
+	accounts bool
 }
 
 func completeMigrate(c *cli.Context) migrateConfig {
@@ -116,10 +133,13 @@ func completeMigrate(c *cli.Context) migrateConfig {
 		srcUser:       c.String("src-username"),
 		dstUser:       c.String("dst-username"),
 		dockerConfig:  c.String("docker-config"),
-		insecure:      c.StringSlice("insecure-registry"),
+		insecure:      insecureHosts(c),
+		platform:      c.String("platform"),
 		onRateLimit:   c.String("on-rate-limit"),
 		noClobber:     c.Bool("no-clobber"),
 		signatures:    c.Bool("with-signatures") && !c.Bool("skip-signatures"),
+		referrers:     c.Bool("referrers"),
+		referrerTypes: c.StringSlice("referrer-type"),
 		output:        c.String("output"),
 		quiet:         c.Bool("quiet"),
 		metadata:      c.Bool("metadata"),
@@ -128,6 +148,7 @@ func completeMigrate(c *cli.Context) migrateConfig {
 		copyImmutable: c.Bool("copy-immutable-rules"),
 		logFormat:     c.String("log-format"),
 		verbose:       c.Bool("verbose"),
+		accounts:      true,
 	}
 }
 
@@ -149,6 +170,20 @@ func (m *migrateConfig) validate() error {
 	}
 	if m.onRateLimit != "stop" && m.onRateLimit != "wait" {
 		return usagef("--on-rate-limit must be stop or wait, got %q", m.onRateLimit)
+	}
+	if m.platform != "" {
+		return usagef("--platform %s: platform filtering is not implemented yet: every platform of an index is copied (leave --platform out)", m.platform)
+	}
+	if err := checkDockerConfig(m.dockerConfig); err != nil {
+		return err
+	}
+	if m.accounts {
+		if err := needPassword(m.srcUser, "SRC"); err != nil {
+			return err
+		}
+		if err := needPassword(m.dstUser, "DST"); err != nil {
+			return err
+		}
 	}
 	m.tls = side.NewTLSPolicy(m.insecure)
 	if m.reportFile != "" {
@@ -187,4 +222,20 @@ func writable(path string) error {
 		return os.Remove(path)
 	}
 	return nil
+}
+
+// insecureHosts are the --insecure-registry hosts and, with --insecure
+// (crane's flag, for every registry), the registry of each argument that
+// names one.
+func insecureHosts(c *cli.Context) []string {
+	hosts := c.StringSlice("insecure-registry")
+	if !c.Bool("insecure") {
+		return hosts
+	}
+	for _, a := range c.Args().Slice() {
+		if first, _, ok := strings.Cut(a, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+			hosts = append(hosts, first)
+		}
+	}
+	return hosts
 }

@@ -33,7 +33,7 @@ func runMigration(c *cli.Context, run *runEnv, cfg migrateConfig, target migrate
 	if err != nil {
 		return err
 	}
-	if err := side.Check(c.Context, src, dst); err != nil {
+	if err := preflight(c.Context, cfg, src, dst); err != nil {
 		return asUsage(err)
 	}
 	display := progress.New(c.App.ErrWriter, progress.WithQuiet(cfg.quiet), progress.WithLogger(log))
@@ -68,6 +68,7 @@ func (m migrateConfig) runOptions(run *runEnv, p migrate.Progress) []migrate.Opt
 		migrate.WithNoClobber(m.noClobber),
 		migrate.WithFilter(m.filter),
 		migrate.WithSignatures(m.signatures),
+		migrate.WithReferrers(m.referrers, m.referrerTypes...),
 		migrate.WithMetadata(m.metadata),
 		migrate.WithDeprecateSource(m.deprecate),
 		migrate.WithAllowPublicDestination(m.allowPublic),
@@ -91,6 +92,7 @@ func printReport(c *cli.Context, cfg migrateConfig, rep report.Report) error {
 	default:
 		rep.PrintSummary(stdout)
 	}
+	printNoMatch(stdout, cfg, rep)
 	if cfg.reportFile != "" {
 		return rep.WriteFile(cfg.reportFile)
 	}

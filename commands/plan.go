@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/crane-migrate/crane-migrate/report"
@@ -78,4 +79,29 @@ func printPullPlan(w io.Writer, p *report.PullPlan) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// printNoMatch says so when --include/--exclude left no tag at all: "0
+// tags" alone reads like an empty source.
+func printNoMatch(w io.Writer, cfg migrateConfig, rep report.Report) {
+	if cfg.output == "json" || rep.Summary.Total > 0 || len(cfg.include)+len(cfg.exclude) == 0 {
+		return
+	}
+	excluded := 0
+	for _, repo := range rep.Repositories {
+		excluded += repo.Excluded
+	}
+	if excluded == 0 {
+		return
+	}
+	var given []string
+	for _, f := range []struct {
+		flag string
+		res  []string
+	}{{"--include", cfg.include}, {"--exclude", cfg.exclude}} {
+		for _, re := range f.res {
+			given = append(given, fmt.Sprintf("%s %q", f.flag, re))
+		}
+	}
+	fmt.Fprintf(w, "0 of %d tags matched %s: check the expressions (RE2, matched anywhere in the tag unless anchored with ^ and $)\n", excluded, strings.Join(given, " "))
 }

@@ -9,6 +9,9 @@ import (
 // parseSource parses a tag or digest reference. Digests must be sha256,
 // which name.NewDigest checks with a clear message.
 func parseSource(s string, opts ...name.Option) (name.Reference, error) {
+	if err := noScheme("source reference", s); err != nil {
+		return nil, err
+	}
 	if strings.Contains(s, "@") {
 		d, err := name.NewDigest(s, opts...)
 		if err != nil {
@@ -26,6 +29,9 @@ func parseSource(s string, opts ...name.Option) (name.Reference, error) {
 // parseDestination parses the destination tag. Without a tag of its own it
 // takes the source's tag; a digest source needs one spelt out.
 func parseDestination(s string, src name.Reference, opts ...name.Option) (name.Tag, error) {
+	if err := noScheme("destination", s); err != nil {
+		return name.Tag{}, err
+	}
 	if strings.Contains(s, "@") {
 		return name.Tag{}, usagef("destination %q: must be a tag, not a digest", s)
 	}
@@ -51,6 +57,9 @@ func hasTag(s string) bool {
 
 // parseRepository parses a repository, refusing a tag or digest on it.
 func parseRepository(what, s string, opts ...name.Option) (name.Repository, error) {
+	if err := noScheme(what, s); err != nil {
+		return name.Repository{}, err
+	}
 	if strings.Contains(s, "@") || hasTag(s) {
 		return name.Repository{}, usagef("%s %q: must be a repository without a tag or digest", what, s)
 	}
@@ -59,4 +68,26 @@ func parseRepository(what, s string, opts ...name.Option) (name.Repository, erro
 		return name.Repository{}, usagef("%s %q: %w", what, s, err)
 	}
 	return r, nil
+}
+
+// noScheme refuses a URL where a reference belongs: go-containerregistry
+// would read "https:" as a repository path component. The message gives the
+// spelling that works.
+func noScheme(what, s string) error {
+	for _, scheme := range []string{"https://", "http://"} {
+		if rest, ok := strings.CutPrefix(strings.ToLower(s), scheme); ok {
+			return usagef("%s %q: write it without %q, as %s (plain HTTP is chosen per host with --insecure-registry)",
+				what, s, s[:len(scheme)], s[len(s)-len(rest):])
+		}
+	}
+	return nil
+}
+
+// sameNames refuses a run whose source and destination are one place:
+// it would copy nothing and report success.
+func sameNames(what, src, dst string) error {
+	if src == dst {
+		return usagef("the source and destination %s are the same (%s): name a different destination", what, src)
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package commands
 import (
 	"fmt"
 	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
 )
 
 // Version information, set at build time with -ldflags -X (see Makefile).
@@ -25,4 +27,18 @@ func versionString() string {
 		}
 	}
 	return fmt.Sprintf("%s (commit %s, go-containerregistry %s)", version, commit, ggcr)
+}
+
+func newVersionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print the version (also --version)",
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("version takes no arguments")
+			}
+			cli.ShowVersion(c)
+			return nil
+		},
+	}
 }

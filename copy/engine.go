@@ -37,6 +37,7 @@ type Engine struct {
 	mounts   atomic.Int64
 	limited  atomic.Bool
 	pulls    pulls.Plan
+	att      *attached // nil unless WithReferrers
 }
 
 // New builds an engine that copies from src to dst. dst must have been
@@ -51,8 +52,14 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 	if dst.Pusher == nil && !o.dryRun && !o.check {
 		return nil, errors.New("copy: the destination side was not built to write (side.WithWrite)")
 	}
-	return &Engine{o: o, srcSide: src, dstSide: dst, src: src.Puller, dstRead: dst.Puller, dst: dst.Pusher,
-		blobs: &http.Client{Transport: dst.Auth}}, nil
+	e := &Engine{o: o, srcSide: src, dstSide: dst, src: src.Puller, dstRead: dst.Puller, dst: dst.Pusher,
+		blobs: &http.Client{Transport: dst.Auth}}
+	if o.referrers {
+		if err := e.newAttached(); err != nil {
+			return nil, fmt.Errorf("copy: %w", err)
+		}
+	}
+	return e, nil
 }
 
 // Run copies every task received until tasks is closed, sends each task's
@@ -149,17 +156,18 @@ func (e *Engine) stopped(ctx context.Context) (string, report.Kind) {
 // waits for the window and runs again, whole, until it ends otherwise or ctx
 // is done.
 func (e *Engine) finish(ctx, work context.Context, j *job, results chan<- report.Result) {
-	res := j.res
-	for e.o.wait != nil && res.Kind == report.KindPullLimit && ctx.Err() == nil {
+	e.follow(work, j)
+	for e.o.wait != nil && j.res.Kind == report.KindPullLimit && ctx.Err() == nil {
 		host := j.t.Source.Context().RegistryStr()
 		d := e.o.wait.Delay(host)
 		j.log.WithFields(logrus.Fields{"registry": host, "wait": d}).Warn("source pull limit reached; waiting (--on-rate-limit wait)")
 		if err := pulls.Sleep(ctx, d); err != nil {
 			break
 		}
-		res = e.one(work, j.t)
+		j = e.one(work, j.t)
+		e.follow(work, j)
 	}
-	results <- res
+	results <- j.res
 }
 
 func (e *Engine) begin(t Task) {

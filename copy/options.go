@@ -12,14 +12,16 @@ import (
 const DefaultJobs = 4
 
 type options struct {
-	jobs      int
-	log       logrus.FieldLogger
-	dryRun    bool
-	verify    bool
-	check     bool
-	wait      *pulls.Quota
-	noClobber bool
-	started   func(Task)
+	jobs          int
+	log           logrus.FieldLogger
+	dryRun        bool
+	verify        bool
+	check         bool
+	wait          *pulls.Quota
+	noClobber     bool
+	started       func(Task)
+	referrers     bool
+	referrerTypes []string
 }
 
 func defaults() options {
@@ -99,6 +101,17 @@ func WithStarted(f func(Task)) Option {
 func WithPullLimitWait(q *pulls.Quota) Option {
 	return func(o *options) error {
 		o.wait = q
+		return nil
+	}
+}
+
+// WithReferrers makes what is attached to each image by subject (OCI 1.1
+// referrers: through the referrers API, or the sha256-<hex> fallback tag)
+// follow it, of the given artifact types only when any are given; the
+// check after each copy and WithCheckOnly compare them too. Default: off.
+func WithReferrers(on bool, artifactTypes ...string) Option {
+	return func(o *options) error {
+		o.referrers, o.referrerTypes = on, artifactTypes
 		return nil
 	}
 }

@@ -25,10 +25,12 @@ type job struct {
 	src  v1.Hash
 	desc *remote.Descriptor // the source manifest, read while planning
 	idx  *v1.IndexManifest  // the source index, when it is one: verify checks its platforms
+	// mediaType is the source manifest's, when planning learnt it (a HEAD).
+	mediaType types.MediaType
 }
 
 // one plans, copies and verifies a single task, stage after stage.
-func (e *Engine) one(ctx context.Context, t Task) report.Result {
+func (e *Engine) one(ctx context.Context, t Task) *job {
 	j, done := e.plan(ctx, t)
 	if !done {
 		done = e.transfer(ctx, j)
@@ -36,7 +38,7 @@ func (e *Engine) one(ctx context.Context, t Task) report.Result {
 	if !done {
 		e.confirm(ctx, j)
 	}
-	return j.res
+	return j
 }
 
 // fail ends j with err: pending when the run was aborted or the source's
@@ -68,7 +70,7 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 		e.fail(ctx, j, err)
 		return j, true
 	}
-	j.src, j.res.SourceDigest = src, src.String()
+	j.src, j.res.SourceDigest, j.mediaType = src, src.String(), mediaType
 	dst, by, err := e.destinationDigest(ctx, t)
 	if err != nil {
 		e.fail(ctx, j, err)

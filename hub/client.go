@@ -44,12 +44,13 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return nil, fmt.Errorf("docker hub API URL %q: must be an absolute http(s) URL", baseURL)
 	}
-	c := &Client{base: u, http: &http.Client{}, log: discardLogger(), pageSize: DefaultPageSize}
-	for _, o := range opts {
-		if err := o(c); err != nil {
+	o := defaults()
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
 			return nil, err
 		}
 	}
+	c := &Client{base: u, http: &http.Client{Transport: o.transport}, log: o.log, pageSize: o.pageSize, user: o.user, secret: o.secret}
 	// A redirect elsewhere would carry a login body (the secret) or a token
 	// to a host we never chose: refuse it.
 	c.http.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -57,9 +58,6 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 			return http.ErrUseLastResponse
 		}
 		return nil
-	}
-	if c.pageSize < 1 || c.pageSize > 100 {
-		return nil, fmt.Errorf("docker hub page size %d: must be 1..100", c.pageSize)
 	}
 	return c, nil
 }

@@ -29,6 +29,8 @@ type options struct {
 	noClobber     bool
 	filter        enumerate.Filter
 	signatures    bool
+	referrers     bool
+	referrerTypes []string
 	metadata      bool
 	deprecate     bool
 	allowPublic   bool
@@ -41,7 +43,7 @@ type options struct {
 func defaults() options {
 	l := logrus.New()
 	l.Out = io.Discard
-	return options{jobs: copy.DefaultJobs, log: l, verify: true, signatures: true, metadata: true, progress: noProgress{}}
+	return options{jobs: copy.DefaultJobs, log: l, verify: true, signatures: true, referrers: true, metadata: true, progress: noProgress{}}
 }
 
 // Option configures a run.
@@ -113,6 +115,17 @@ func WithFilter(f enumerate.Filter) Option {
 func WithSignatures(on bool) Option {
 	return func(o *options) error {
 		o.signatures = on
+		return nil
+	}
+}
+
+// WithReferrers makes what is attached to each image (OCI 1.1 referrers,
+// found through the referrers API or the sha256-<hex> fallback tag) follow
+// it, of the given artifact types only when any are given. Default: on,
+// every type.
+func WithReferrers(on bool, artifactTypes ...string) Option {
+	return func(o *options) error {
+		o.referrers, o.referrerTypes = on, artifactTypes
 		return nil
 	}
 }

@@ -89,6 +89,7 @@ func (r *run) engineOptions() []copy.Option {
 		copy.WithNoClobber(r.o.noClobber),
 		copy.WithVerify(r.o.verify),
 		copy.WithCheckOnly(r.o.check),
+		copy.WithReferrers(r.o.referrers, r.o.referrerTypes...),
 		copy.WithStarted(func(t copy.Task) { r.o.progress.Start(t.Destination.Context().String()) }),
 	}
 	if r.o.wait {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -75,8 +76,13 @@ type selection struct {
 // choose says whether t is sent now; signature tags wait for their image.
 func (r *run) choose(srcRepo, dstRepo name.Repository, t enumerate.Tag, sel *selection) bool {
 	switch {
+	case fallbackTag.MatchString(t.Name):
+		if !r.o.referrers {
+			r.exclude(srcRepo, dstRepo)
+		}
+		return false // its entries follow their subject
 	case isSignature(t.Name):
-		if !r.o.signatures {
+		if !r.attachedWanted(signatureType(t.Name)) {
 			r.exclude(srcRepo, dstRepo)
 			return false
 		}
@@ -93,6 +99,16 @@ func (r *run) choose(srcRepo, dstRepo name.Repository, t enumerate.Tag, sel *sel
 	sel.digests[t.Digest] = true
 	sel.tags = append(sel.tags, t.Name)
 	return true
+}
+
+// attachedWanted says whether a cosign tag of this artifact type follows
+// its image: --with-signatures and --referrers both leave them behind when
+// off, and --referrer-type keeps only the types it names.
+func (r *run) attachedWanted(artifactType string) bool {
+	if !r.o.signatures || !r.o.referrers {
+		return false
+	}
+	return len(r.o.referrerTypes) == 0 || slices.Contains(r.o.referrerTypes, artifactType)
 }
 
 // sendSignatures sends the signature tags whose image was sent. A

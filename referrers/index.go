@@ -25,10 +25,11 @@ type Index struct {
 }
 
 // NewIndex returns an Index for the destination dst reads (its puller and
-// API probe) and pusher writes.
+// API probe) and pusher writes. A nil pusher makes an Index that only
+// reads, for a Syncer that only plans (a dry run); its writes fail.
 func NewIndex(dst *Finder, pusher *remote.Pusher) (*Index, error) {
-	if dst == nil || pusher == nil {
-		return nil, errors.New("referrers: NewIndex needs a finder and a pusher")
+	if dst == nil {
+		return nil, errors.New("referrers: NewIndex needs a finder")
 	}
 	return &Index{finder: dst, pusher: pusher}, nil
 }
@@ -76,7 +77,7 @@ func (x *Index) merge(ctx context.Context, subject name.Digest, descs []v1.Descr
 		return err
 	}
 	t := FallbackTag(subject.Context(), h)
-	im, err := x.finder.readFallback(ctx, t)
+	im, err := x.finder.readFallback(ctx, t, true) // a 404 from the GET is as good as one from a HEAD
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", t, err)
 	}
@@ -105,6 +106,9 @@ func (x *Index) merge(ctx context.Context, subject name.Digest, descs []v1.Descr
 	if err != nil {
 		return err
 	}
+	if x.pusher == nil {
+		return fmt.Errorf("writing %s: %w", t, errReadOnly)
+	}
 	if err := x.pusher.Put(ctx, t, rawIndex(raw)); err != nil {
 		return fmt.Errorf("writing %s: %w", t, err)
 	}
@@ -118,11 +122,17 @@ func (x *Index) Tag(ctx context.Context, tag name.Tag, d name.Digest) error {
 	if err != nil {
 		return fmt.Errorf("tagging %s: %w", tag, err)
 	}
+	if x.pusher == nil {
+		return fmt.Errorf("tagging %s: %w", tag, errReadOnly)
+	}
 	if err := x.pusher.Put(ctx, tag, desc); err != nil {
 		return fmt.Errorf("tagging %s: %w", tag, err)
 	}
 	return nil
 }
+
+// errReadOnly: an Index built without a pusher was asked to write.
+var errReadOnly = errors.New("referrers: this index only reads (no pusher)")
 
 // rawIndex is a fallback index ready to PUT.
 type rawIndex []byte

@@ -22,6 +22,7 @@ type options struct {
 	maxDepth      int
 	log           logrus.FieldLogger
 	transport     http.RoundTripper // nil: anonymous, per repository
+	noCosign      bool
 }
 
 func makeOptions(opts ...Option) (*options, error) {
@@ -97,6 +98,16 @@ func WithTransport(rt http.RoundTripper) Option {
 			return errors.New("WithTransport: nil transport")
 		}
 		o.transport = rt
+		return nil
+	}
+}
+
+// WithoutCosignTags leaves cosign's sha256-<hex>.sig/.att/.sbom tags out of
+// Find, for a caller that moves them as tags of their own (crane-migrate's
+// run does: they follow their image as tasks). Default: included.
+func WithoutCosignTags() Option {
+	return func(o *options) error {
+		o.noCosign = true
 		return nil
 	}
 }

@@ -29,7 +29,7 @@ func (f *Finder) fromFallback(ctx context.Context, repo name.Repository, s v1.Ha
 	if tags != nil && !tags[t.TagStr()] {
 		return nil, nil
 	}
-	im, err := f.readFallback(ctx, t)
+	im, err := f.readFallback(ctx, t, tags != nil)
 	if errors.Is(err, ErrFallbackNotIndex) {
 		f.o.log.WithField("tag", t.String()).Warn(err.Error())
 		return nil, nil
@@ -45,8 +45,15 @@ func (f *Finder) fromFallback(ctx context.Context, repo name.Repository, s v1.Ha
 }
 
 // readFallback returns the index under t, nil if t is absent, or
-// ErrFallbackNotIndex.
-func (f *Finder) readFallback(ctx context.Context, t name.Tag) (*v1.IndexManifest, error) {
+// ErrFallbackNotIndex. Unless a listing showed t (listed), a HEAD comes
+// first: on Docker Hub a manifest GET is a pull, a HEAD is not, and most
+// subjects have no fallback tag.
+func (f *Finder) readFallback(ctx context.Context, t name.Tag, listed bool) (*v1.IndexManifest, error) {
+	if !listed {
+		if _, err := f.puller.Head(ctx, t); isNotFound(err) {
+			return nil, nil
+		}
+	}
 	d, err := f.puller.Get(ctx, t)
 	if isNotFound(err) {
 		return nil, nil
@@ -63,6 +70,9 @@ func (f *Finder) readFallback(ctx context.Context, t name.Tag) (*v1.IndexManifes
 
 // fromCosign HEADs subject's cosign tags, or looks them up in the listing.
 func (f *Finder) fromCosign(ctx context.Context, repo name.Repository, s v1.Hash, tags map[string]bool) ([]Referrer, error) {
+	if f.o.noCosign {
+		return nil, nil
+	}
 	var refs []Referrer
 	for _, c := range cosignSuffixes {
 		t := CosignTag(repo, s, c.suffix)

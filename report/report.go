@@ -50,6 +50,9 @@ type Result struct {
 	// Signature marks a sha256-<hex>.sig/.att/.sbom tag: it follows the image
 	// it belongs to and is counted apart from ordinary tags.
 	Signature bool `json:"signature,omitempty"`
+	// Referrers is what is attached to the tag's image (and, for an
+	// index, to its platforms' images) by subject: OCI 1.1 referrers.
+	Referrers *Referrers `json:"referrers,omitempty"`
 }
 
 // Who confirmed a verified result.
@@ -78,6 +81,31 @@ const (
 	KindOther           Kind = "error"
 )
 
+// Referrers counts the artifacts attached to one tag's image(s), or to a
+// whole run's in the summary.
+type Referrers struct {
+	Found   int `json:"found"`   // attached at the source
+	Copied  int `json:"copied"`  // written to the destination by this run
+	Skipped int `json:"skipped"` // already at the destination
+	Planned int `json:"planned"` // a dry run's: missing at the destination
+	Failed  int `json:"failed"`  // not copied, or not confirmed there
+	// Types are the artifact types found, sorted.
+	Types  []string `json:"types,omitempty"`
+	Errors []string `json:"errors,omitempty"`
+}
+
+// add counts r into s (types and errors stay per tag).
+func (s *Referrers) add(r *Referrers) {
+	if r == nil {
+		return
+	}
+	s.Found += r.Found
+	s.Copied += r.Copied
+	s.Skipped += r.Skipped
+	s.Planned += r.Planned
+	s.Failed += r.Failed
+}
+
 // Summary counts results by status. A tag that did not verify is Failed.
 type Summary struct {
 	Total      int `json:"total"`
@@ -89,6 +117,9 @@ type Summary struct {
 	Planned    int `json:"planned"`
 	Pending    int `json:"pending"`
 	Verified   int `json:"verified"`
+	// Referrers adds up the results' attached artifacts, counted apart
+	// from tags.
+	Referrers Referrers `json:"referrers"`
 	// Filled by the run, not by Summarize: what it moved and how long it took.
 	Repositories  int     `json:"repositories"`
 	BytesUploaded int64   `json:"bytesUploaded"`
@@ -210,6 +241,7 @@ func (c *Collector) Report() Report {
 func Summarize(results []Result) Summary {
 	var s Summary
 	for _, r := range results {
+		s.Referrers.add(r.Referrers)
 		if r.Signature { // counted apart, but a failed or unstarted one still needs attention
 			s.Signatures++
 			switch r.Status {
@@ -284,6 +316,15 @@ func (r Report) PrintSummary(w io.Writer) {
 	}
 	if s.Signatures > 0 {
 		fmt.Fprintf(w, " (+%d signature and attestation tags)", s.Signatures)
+	}
+	if rs := s.Referrers; rs.Found > 0 {
+		fmt.Fprintf(w, "; attached artifacts: %d found, %d copied, %d already there", rs.Found, rs.Copied, rs.Skipped)
+		if rs.Planned > 0 {
+			fmt.Fprintf(w, ", %d planned", rs.Planned)
+		}
+		if rs.Failed > 0 {
+			fmt.Fprintf(w, ", %d failed", rs.Failed)
+		}
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%d repositories · %s uploaded · %d blobs mounted instead · %.1fs\n",

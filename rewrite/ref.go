@@ -3,6 +3,8 @@ package rewrite
 import (
 	"fmt"
 	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
 )
 
 // hubHosts are the spellings of Docker Hub in a reference.
@@ -19,6 +21,11 @@ func parseNamespace(s string) (namespace, error) {
 	host, path := splitHost(s)
 	if path == "" || strings.ContainsAny(path, ":@ ") {
 		return namespace{}, fmt.Errorf("namespace %q: want oldorg or registry.example.com/team", s)
+	}
+	// A namespace must make valid references: lowercase, digits and
+	// separators, as go-containerregistry (and every registry) checks them.
+	if _, err := name.NewRepository(path + "/x"); err != nil {
+		return namespace{}, fmt.Errorf("namespace %q: not a valid name (lowercase letters and digits, with . _ - between them)", s)
 	}
 	return namespace{host: host, path: path}, nil
 }

@@ -1,6 +1,8 @@
 package rewrite
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,8 +24,15 @@ func New(from, to string) (*Rewriter, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f == t {
+		return nil, fmt.Errorf("%w: --from and --to are both %q", ErrSameNamespace, from)
+	}
 	return &Rewriter{from: f, to: t}, nil
 }
+
+// ErrSameNamespace is a Rewriter from a namespace to itself: it would
+// report references rewritten and change nothing.
+var ErrSameNamespace = errors.New("nothing to rewrite")
 
 // Kind is the sort of file, which decides where references are looked for.
 type Kind int
@@ -87,4 +96,34 @@ func (r *Rewriter) replace(re *regexp.Regexp, line string, n *int) string {
 		*n++
 		return g[1] + ref + m[len(g[1])+len(g[2]):]
 	})
+}
+
+// Leftover is a reference to the old namespace that Text leaves alone:
+// one on a line it does not rewrite (ARG or ENV, flow-style YAML such as
+// `containers: [{image: oldorg/x:1}]`, a script).
+type Leftover struct {
+	Line int    // 1-based
+	Ref  string // as written
+}
+
+// tokenSeparators split a line into candidate references.
+const tokenSeparators = " \t\r\n\"'=[]{},()`;"
+
+// Leftovers lists the references to the old namespace still in content
+// (after Text), comment lines aside, so the caller can say what it did not
+// change rather than leave it unsaid.
+func (r *Rewriter) Leftovers(content string) []Leftover {
+	var out []Leftover
+	for i, line := range strings.Split(content, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		for _, tok := range strings.FieldsFunc(line, func(c rune) bool { return strings.ContainsRune(tokenSeparators, c) }) {
+			tok = strings.TrimPrefix(tok, "image:") // `{image:oldorg/x}` without a space
+			if _, ok := r.Ref(tok); ok {
+				out = append(out, Leftover{Line: i + 1, Ref: tok})
+			}
+		}
+	}
+	return out
 }

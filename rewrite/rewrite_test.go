@@ -1,6 +1,7 @@
 package rewrite_test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,5 +162,60 @@ func TestDiffAppliesWithPatch(t *testing.T) {
 	got, _ := os.ReadFile(filepath.Join(dir, "Dockerfile"))
 	if string(got) != updated {
 		t.Errorf("patched file differs from the rewrite")
+	}
+}
+
+func TestNewRefuses(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, from, to string
+		same           bool
+	}{
+		{"same namespace", "oldorg", "oldorg", true},
+		{"same, spelt with docker.io", "oldorg", "docker.io/oldorg", true},
+		{"uppercase destination", "oldorg", "NewOrg", false},
+		{"uppercase source", "OldOrg", "neworg", false},
+		{"tag in namespace", "oldorg", "neworg:1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := rewrite.New(tt.from, tt.to)
+			if err == nil {
+				t.Fatalf("New(%q, %q) accepted", tt.from, tt.to)
+			}
+			if got := errors.Is(err, rewrite.ErrSameNamespace); got != tt.same {
+				t.Errorf("New(%q, %q) = %v; ErrSameNamespace %t, want %t", tt.from, tt.to, err, got, tt.same)
+			}
+		})
+	}
+}
+
+func TestLeftovers(t *testing.T) {
+	t.Parallel()
+	r, err := rewrite.New("oldorg", "neworg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		kind    rewrite.Kind
+		content string
+		want    []rewrite.Leftover
+	}{
+		{"ARG default", rewrite.Dockerfile, "ARG BASE=oldorg/base:1\nFROM ${BASE}\n", []rewrite.Leftover{{Line: 1, Ref: "oldorg/base:1"}}},
+		{"flow YAML", rewrite.YAML, "spec:\n  containers: [{name: a, image: oldorg/x:1}]\n", []rewrite.Leftover{{Line: 2, Ref: "oldorg/x:1"}}},
+		{"rewritten lines are not leftovers", rewrite.YAML, "- image: oldorg/x:1\n", nil},
+		{"comments are not", rewrite.Dockerfile, "# was oldorg/base:1\nFROM oldorg/base:2\n", nil},
+		{"near misses are not", rewrite.Dockerfile, "ARG BASE=oldorg2/base:1\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			out, _ := r.Text(tt.kind, tt.content)
+			if diff := cmp.Diff(tt.want, r.Leftovers(out)); diff != "" {
+				t.Errorf("Leftovers (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -58,8 +58,11 @@ func New(ctx context.Context, reg name.Registry, opts ...Option) (*Side, error) 
 		o.quota = &pulls.Quota{}
 	}
 	rt := newTransport(o)
-	s := &Side{Label: o.label, Registry: reg, Keychain: o.keychain, RT: rt, Quota: o.quota, TLS: o.tls, log: o.log,
-		Auth: auth.New(reg, o.keychain, rt, auth.WithWrite(o.write), auth.WithUserAgent(o.agent))}
+	at, err := auth.New(reg, o.keychain, rt, auth.WithWrite(o.write), auth.WithUserAgent(o.agent))
+	if err != nil {
+		return nil, err
+	}
+	s := &Side{Label: o.label, Registry: reg, Keychain: o.keychain, RT: rt, Quota: o.quota, TLS: o.tls, log: o.log, Auth: at}
 	ropts := []remote.Option{
 		// Authentication is ours too: one ping per registry and one token
 		// per repository for the whole run (package auth).
@@ -70,7 +73,6 @@ func New(ctx context.Context, reg name.Registry, opts ...Option) (*Side, error) 
 		remote.WithRetryStatusCodes(),
 		remote.WithRetryPredicate(func(error) bool { return false }),
 	}
-	var err error
 	if s.Puller, err = remote.NewPuller(ropts...); err != nil {
 		return nil, fmt.Errorf("%s: %w", o.label, err)
 	}

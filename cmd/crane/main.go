@@ -41,7 +41,13 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	code := 0
 	root := cmd.New("crane", "Crane is a tool for managing container images", nil)
-	root.AddCommand(newMigrateCommand(&code))
+	migrate := newMigrateCommand(&code)
+	// `crane help migrate` and `crane migrate --help` print crane-migrate's
+	// own help, not cobra's empty usage of a command that parses nothing.
+	migrate.SetHelpFunc(func(c *cobra.Command, _ []string) {
+		code = commands.Run(ctx, []string{"crane migrate", "--help"}, c.OutOrStdout(), c.ErrOrStderr())
+	})
+	root.AddCommand(migrate)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -139,6 +139,27 @@ func TestCrane(t *testing.T) {
 		wantCode:   2,
 		wantStderr: `error: [^\n]+\n`,
 	}, {
+		name:       "crane help migrate is crane-migrate's too",
+		args:       []string{"help", "migrate"},
+		wantStdout: []string{`crane migrate - `, `(?m)^\s+copy\b`, `(?m)^\s+org\s`},
+	}, {
+		// crane's global flags reach migrate: accepted before the command
+		// (the run then stops at its own check, same source and destination).
+		name:       "crane --verbose migrate",
+		args:       []string{"--verbose", "migrate", "copy", "127.0.0.1:5000/a:1", "127.0.0.1:5000/a:1"},
+		wantCode:   2,
+		wantStderr: `error: the source and destination reference are the same[^\n]+\n`,
+	}, {
+		name:       "crane migrate copy --insecure",
+		args:       []string{"migrate", "copy", "--insecure", "registry.internal/a:1", "registry.internal/a:1"},
+		wantCode:   2,
+		wantStderr: `error: the source and destination reference are the same[^\n]+\n`,
+	}, {
+		name:       "crane --platform migrate is refused in one line",
+		args:       []string{"--platform", "linux/amd64", "migrate", "copy", "127.0.0.1:5000/a:1", "127.0.0.1:5000/b:1"},
+		wantCode:   2,
+		wantStderr: `error: --platform linux/amd64: platform filtering is not implemented yet[^\n]+\n`,
+	}, {
 		name:       "a failing crane command exits 1",
 		args:       []string{"digest"},
 		wantCode:   1,

@@ -1,0 +1,95 @@
+package pulls_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/crane-migrate/crane-migrate/pulls"
+)
+
+func TestIsLimit(t *testing.T) {
+	t.Parallel()
+	req := func(host string) *http.Request { return &http.Request{URL: &url.URL{Host: host}} }
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"429 from the source", &transport.Error{StatusCode: 429, Request: req("src:5000")}, true},
+		{"TOOMANYREQUESTS code", &transport.Error{StatusCode: 400, Request: req("src:5000"),
+			Errors: []transport.Diagnostic{{Code: transport.TooManyRequestsErrorCode}}}, true},
+		{"429 from the destination is not the source's limit", &transport.Error{StatusCode: 429, Request: req("dst:5000")}, false},
+		{"wrapped sentinel", fmt.Errorf("x: %w", pulls.ErrLimit), true},
+		{"other", errors.New("429"), false},
+	}
+	for _, tt := range tests {
+		if got := pulls.IsLimit(tt.err, "src:5000"); got != tt.want {
+			t.Errorf("%s: IsLimit = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPlanCountsEachManifestOnce(t *testing.T) {
+	t.Parallel()
+	var p pulls.Plan
+	p.Add("r@sha256:a", false, 0)
+	p.Add("r@sha256:a", false, 0) // the same digest under another tag
+	p.Add("r@sha256:b", true, 3)  // an index of 3
+	p.Add("r@sha256:c", true, 0)  // an index whose children no listing counted
+	if n, unknown := p.Needed(); n != 6 || unknown != 1 {
+		t.Errorf("Needed() = %d, %d; want 6, 1", n, unknown)
+	}
+}
+
+// TestProbeReadsHeadersFromAHead: the quota is learnt with a HEAD, which is
+// not a pull, and read from its own answer.
+func TestProbeReadsHeadersFromAHead(t *testing.T) {
+	t.Parallel()
+	var methods []string
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		methods = append(methods, r.Method)
+		w.Header().Set("Ratelimit-Limit", "100;w=21600")
+		w.Header().Set("Ratelimit-Remaining", "76;w=21600")
+	}))
+	t.Cleanup(s.Close)
+	ref, err := name.ParseReference(strings.TrimPrefix(s.URL, "http://") + "/org/app:v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, ok, err := pulls.Probe(t.Context(), http.DefaultTransport, ref)
+	if err != nil || !ok {
+		t.Fatalf("Probe: %v, %v", ok, err)
+	}
+	if want := (pulls.Limit{Limit: 100, Remaining: 76, Window: 6 * time.Hour}); l != want {
+		t.Errorf("Probe = %+v, want %+v", l, want)
+	}
+	if len(methods) != 1 || methods[0] != http.MethodHead {
+		t.Errorf("requests %v, want one HEAD", methods)
+	}
+}
+
+func TestDelay(t *testing.T) {
+	t.Parallel()
+	var q pulls.Quota
+	if d := q.Delay("h"); d != pulls.DefaultWait {
+		t.Errorf("Delay with nothing reported = %v, want %v", d, pulls.DefaultWait)
+	}
+	rec := httptest.NewRecorder()
+	rec.Header().Set("Ratelimit-Limit", "100;w=21600")
+	rec.Header().Set("Ratelimit-Remaining", "0;w=21600")
+	resp := rec.Result()
+	resp.Request = &http.Request{URL: &url.URL{Host: "h"}}
+	q.Observe(resp)
+	if d := q.Delay("h"); d != 216*time.Second {
+		t.Errorf("Delay = %v, want one pull's share of the window (216s)", d)
+	}
+}

@@ -22,6 +22,8 @@ type config struct {
 	layer                   int64
 	trace                   string
 	storage                 string
+	referrers               bool    // crane-migrate's --referrers
+	attached                float64 // share of images with an SBOM and its signature attached by subject
 }
 
 func main() {
@@ -36,6 +38,8 @@ func main() {
 	flag.Int64Var(&c.layer, "layer", 16<<10, "bytes of each image's own layer (all share one base layer too)")
 	flag.StringVar(&c.trace, "trace", "", "directory to write each case's request timeline to (one file per case and tool)")
 	flag.StringVar(&c.storage, "storage", "memory", "where the registries keep their files: memory (/dev/shm) or disk (see storage.go)")
+	flag.BoolVar(&c.referrers, "referrers", true, "crane-migrate moves attached artifacts (--referrers); false measures the copy alone")
+	flag.Float64Var(&c.attached, "attached", 0, "share of images with an SBOM, and a signature of the SBOM, attached by subject (OCI 1.1)")
 	scale := addScaleFlags(flag.CommandLine)
 	flag.Parse()
 	do := run

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -36,6 +37,9 @@ func seed(ctx context.Context, host string, c config) (tags, manifests int, err 
 				_, err = harness.SeedImage(ctx, ref, opts...)
 				manifests++
 			}
+			if err == nil && frac(i, c.attached, 2) {
+				err = attach(ctx, ref)
+			}
 			if err != nil {
 				return 0, 0, err
 			}
@@ -53,4 +57,20 @@ func frac(i int, p float64, offset int) bool {
 	}
 	step := int(1/p + 0.5)
 	return (i+offset)%step == 0
+}
+
+// attach gives ref's image an SBOM and a signature of that SBOM by subject,
+// as `oras attach` and cosign v3 do (on a registry without the referrers
+// API, the fallback tag sha256-<hex> lists them).
+func attach(ctx context.Context, ref string) error {
+	sbom, err := harness.AttachArtifact(ctx, ref, "application/spdx+json")
+	if err != nil {
+		return err
+	}
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return err
+	}
+	_, err = harness.AttachArtifact(ctx, r.Context().Digest(sbom.String()).String(), "application/vnd.dev.sigstore.bundle.v0.3+json")
+	return err
 }

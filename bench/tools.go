@@ -32,7 +32,7 @@ func runCraneMigrate(ctx context.Context, c config, src, dst, ns string) error {
 	}
 	defer os.RemoveAll(dir)
 	args := []string{"crane-migrate", "org", src + "/oldorg", dst + "/" + ns,
-		"--jobs", strconv.Itoa(c.jobs), "--docker-config", dir}
+		"--jobs", strconv.Itoa(c.jobs), "--docker-config", dir, "--referrers=" + strconv.FormatBool(c.referrers)}
 	if code := commands.Run(ctx, args, io.Discard, io.Discard); code != 0 {
 		return fmt.Errorf("crane-migrate exited %d", code)
 	}

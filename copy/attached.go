@@ -3,13 +3,17 @@ package copy
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/crane-migrate/crane-migrate/flight"
 	"github.com/crane-migrate/crane-migrate/referrers"
@@ -26,6 +30,7 @@ var ErrReferrerMissing = errors.New("attached artifact missing at the destinatio
 type attached struct {
 	src, dst *referrers.Finder
 	sync     *referrers.Syncer
+	idx      *referrers.Index
 	// done keeps, per destination repository @ subject, that its
 	// referrers were moved: tags sharing a digest (and indexes sharing a
 	// platform image) move them once, and report them once.
@@ -53,8 +58,42 @@ func (e *Engine) newAttached() error {
 	if err != nil {
 		return err
 	}
-	e.att = &attached{src: src, dst: dst, sync: sync}
+	e.att = &attached{src: src, dst: dst, sync: sync, idx: idx}
 	return nil
+}
+
+// putTagged writes a tag's manifest. One with a subject (a referrer that
+// has a tag of its own) goes under its subject's lock in the destination's
+// Index: go-containerregistry's write updates the subject's fallback tag by
+// read-modify-write, which must not race the same subject's referrers
+// being moved by another worker.
+func (e *Engine) putTagged(ctx context.Context, src name.Repository, ref name.Tag, desc *remote.Descriptor, fresh bool) error {
+	put := func(ctx context.Context) error { return e.put(ctx, src, ref, desc, fresh) }
+	subject, artifactType := subjectOf(desc.Manifest)
+	if e.att == nil || e.dst == nil || subject == nil {
+		return put(ctx)
+	}
+	d := v1.Descriptor{MediaType: desc.MediaType, Size: desc.Size, Digest: desc.Digest, ArtifactType: artifactType}
+	return e.att.idx.Attach(ctx, ref.Context().Digest(subject.Digest.String()), d, put)
+}
+
+// subjectOf reads a manifest's subject and artifact type (its own, else
+// its config's media type, as the referrers API reports it).
+func subjectOf(raw []byte) (*v1.Descriptor, string) {
+	var m struct {
+		Subject      *v1.Descriptor `json:"subject"`
+		ArtifactType string         `json:"artifactType"`
+		Config       struct {
+			MediaType string `json:"mediaType"`
+		} `json:"config"`
+	}
+	if json.Unmarshal(raw, &m) != nil || m.Subject == nil {
+		return nil, ""
+	}
+	if m.ArtifactType == "" {
+		m.ArtifactType = m.Config.MediaType
+	}
+	return m.Subject, m.ArtifactType
 }
 
 // putDigest copies one manifest by digest on the engine's push path: a
@@ -86,12 +125,24 @@ func (e *Engine) follow(ctx context.Context, j *job) {
 		return
 	}
 	rc := &report.Referrers{}
+	var mu sync.Mutex
 	var errs []error
+	var g errgroup.Group
+	g.SetLimit(pushJobs)
 	for _, s := range subjects {
-		if err := e.moveAttached(ctx, j, s, rc); err != nil {
-			errs = append(errs, err)
-		}
+		g.Go(func() error {
+			var one report.Referrers
+			err := e.moveAttached(ctx, j, s, &one)
+			mu.Lock()
+			defer mu.Unlock()
+			rc.Add(&one)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			return nil
+		})
 	}
+	_ = g.Wait() // the errors are collected above, one per subject
 	if rc.Found == 0 && len(errs) == 0 {
 		return
 	}
@@ -117,7 +168,7 @@ func (e *Engine) moveAttached(ctx context.Context, j *job, s v1.Hash, rc *report
 		out, err := run(ctx, srcRepo, dstRepo, s)
 		tally(rc, out)
 		if err == nil && e.o.verify && !e.o.dryRun && out.Count(referrers.StatusCopied) > 0 {
-			err = errors.Join(e.confirmAttached(ctx, srcRepo, dstRepo, s)...)
+			err = e.confirmCopied(ctx, dstRepo, s, out)
 		}
 		return struct{}{}, err
 	})
@@ -140,6 +191,30 @@ func (e *Engine) failAttached(ctx context.Context, j *job, err error) {
 			j.res.Kind = report.KindReferrerMissing
 		}
 	}
+}
+
+// confirmCopied asks the destination registry whether everything out found
+// at the source is attached to subject there now: one listing at the
+// destination (the source's was just read).
+func (e *Engine) confirmCopied(ctx context.Context, dstRepo name.Repository, s v1.Hash, out referrers.Outcome) error {
+	have, err := e.att.dst.Find(ctx, dstRepo.Digest(s.String()))
+	if err != nil {
+		return fmt.Errorf("verifying attached artifacts: %w", err)
+	}
+	there := map[v1.Hash]bool{}
+	for _, r := range have {
+		there[r.Descriptor.Digest] = true
+	}
+	var missing []referrers.Referrer
+	for _, it := range out.Items {
+		if !there[it.Digest] {
+			missing = append(missing, referrers.Referrer{Subject: it.Subject, Descriptor: v1.Descriptor{Digest: it.Digest, ArtifactType: it.ArtifactType}})
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return missingError(s, missing)
 }
 
 // confirmAttached asks the destination registry whether every referrer of

@@ -93,10 +93,17 @@ func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<
 				results <- e.check(work, t)
 				continue
 			}
-			if j, done := e.plan(work, t); done {
-				e.finish(ctx, work, j, results)
-			} else {
+			switch j, done := e.plan(work, t); {
+			case !done:
 				planned <- j
+			case e.att != nil && followed(j.res.Status):
+				// What is attached to a skipped image is looked for
+				// behind the planners, not by them: stage 2 closes
+				// copied only after this stage is done.
+				j.verified = true
+				copied <- j
+			default:
+				e.finish(ctx, work, j, results)
 			}
 		}
 	}), planned)
@@ -117,7 +124,9 @@ func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<
 	}), copied)
 	stage(e.o.jobs, func() {
 		for j := range copied {
-			e.confirm(work, j)
+			if !j.verified {
+				e.confirm(work, j)
+			}
 			e.finish(ctx, work, j, results)
 		}
 	}).Wait()

@@ -27,6 +27,9 @@ type job struct {
 	idx  *v1.IndexManifest  // the source index, when it is one: verify checks its platforms
 	// mediaType is the source manifest's, when planning learnt it (a HEAD).
 	mediaType types.MediaType
+	// verified: planning found the destination already right (a skip);
+	// the confirm stage only moves what is attached.
+	verified bool
 }
 
 // one plans, copies and verifies a single task, stage after stage.
@@ -126,7 +129,7 @@ func (e *Engine) prefetch(ctx context.Context, src name.Repository, h v1.Hash) (
 // done means j.res is final: it failed, or it is not to be verified.
 func (e *Engine) transfer(ctx context.Context, j *job) (done bool) {
 	t, desc := j.t, j.desc
-	if err := e.put(ctx, t.Source.Context(), t.Destination, desc, t.DestinationNew); err != nil {
+	if err := e.putTagged(ctx, t.Source.Context(), t.Destination, desc, t.DestinationNew); err != nil {
 		if immutable(err) {
 			err = fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, j.res.DestinationDigest, j.src, err)
 		} else {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -94,8 +95,8 @@ type Referrers struct {
 	Errors []string `json:"errors,omitempty"`
 }
 
-// add counts r into s (types and errors stay per tag).
-func (s *Referrers) add(r *Referrers) {
+// Add counts r into s, types and errors included.
+func (s *Referrers) Add(r *Referrers) {
 	if r == nil {
 		return
 	}
@@ -104,6 +105,13 @@ func (s *Referrers) add(r *Referrers) {
 	s.Skipped += r.Skipped
 	s.Planned += r.Planned
 	s.Failed += r.Failed
+	for _, t := range r.Types {
+		if !slices.Contains(s.Types, t) {
+			s.Types = append(s.Types, t)
+		}
+	}
+	slices.Sort(s.Types)
+	s.Errors = append(s.Errors, r.Errors...)
 }
 
 // Summary counts results by status. A tag that did not verify is Failed.
@@ -241,7 +249,7 @@ func (c *Collector) Report() Report {
 func Summarize(results []Result) Summary {
 	var s Summary
 	for _, r := range results {
-		s.Referrers.add(r.Referrers)
+		s.Referrers.Add(r.Referrers)
 		if r.Signature { // counted apart, but a failed or unstarted one still needs attention
 			s.Signatures++
 			switch r.Status {

@@ -171,7 +171,7 @@ func (m *migrateConfig) validate() error {
 	if m.onRateLimit != "stop" && m.onRateLimit != "wait" {
 		return usagef("--on-rate-limit must be stop or wait, got %q", m.onRateLimit)
 	}
-	if m.platform != "" && false {
+	if m.platform != "" {
 		return usagef("--platform %s: platform filtering is not implemented yet: every platform of an index is copied (leave --platform out)", m.platform)
 	}
 	if err := checkDockerConfig(m.dockerConfig); err != nil {

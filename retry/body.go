@@ -59,7 +59,7 @@ func (r *resumer) Read(p []byte) (int, error) {
 		if n > 0 {
 			return n, nil // hand over what arrived; the next Read resumes
 		}
-		if !transient(err) || r.tries >= r.t.attempts-1 {
+		if !transient(err) || r.tries >= r.t.o.attempts-1 {
 			return 0, err
 		}
 		r.tries++
@@ -71,7 +71,7 @@ func (r *resumer) Read(p []byte) (int, error) {
 
 func (r *resumer) resume() error {
 	r.body.Close()
-	if err := r.t.sleep(r.req.Context(), r.t.backoff(r.tries)); err != nil {
+	if err := r.t.o.sleep(r.req.Context(), r.t.backoff(r.tries)); err != nil {
 		return err
 	}
 	req := r.req.Clone(r.req.Context())
@@ -85,7 +85,7 @@ func (r *resumer) resume() error {
 		resp.Body.Close()
 		return fmt.Errorf("server did not resume: %s %q", resp.Status, resp.Header.Get("Content-Range"))
 	}
-	r.t.log.WithField("url", r.req.URL.Redacted()).WithField("offset", r.read).Warn("resuming a broken download")
+	r.t.o.log.WithField("url", r.req.URL.Redacted()).WithField("offset", r.read).Warn("resuming a broken download")
 	r.body = resp.Body
 	return nil
 }

@@ -7,5 +7,8 @@ import (
 
 // WithSleep replaces the wait, so tests record waits instead of sleeping.
 func WithSleep(f func(context.Context, time.Duration) error) Option {
-	return func(t *Transport) { t.sleep = f }
+	return func(o *options) error {
+		o.sleep = f
+		return nil
+	}
 }

@@ -27,7 +27,7 @@ func TestAPI429WaitsXRetryAfter(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	var waits []time.Duration
-	rt := retry.New(http.DefaultTransport, retry.WithSleep(func(_ context.Context, d time.Duration) error {
+	rt := newRetry(t, http.DefaultTransport, retry.WithSleep(func(_ context.Context, d time.Duration) error {
 		waits = append(waits, d)
 		return nil
 	}))

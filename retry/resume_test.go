@@ -63,7 +63,7 @@ func TestLargeDownloadResumesWhereItBroke(t *testing.T) {
 		http.ServeContent(w, req, "blob", time.Time{}, bytes.NewReader(data))
 	}))
 	t.Cleanup(srv.Close)
-	rt := retry.New(http.DefaultTransport, retry.WithSleep(func(context.Context, time.Duration) error { return nil }))
+	rt := newRetry(t, http.DefaultTransport, retry.WithSleep(func(context.Context, time.Duration) error { return nil }))
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v2/org/app/blobs/sha256:x", nil)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {

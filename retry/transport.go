@@ -3,6 +3,7 @@ package retry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -24,7 +25,11 @@ const (
 
 // Transport retries transient failures of an inner RoundTripper.
 type Transport struct {
-	inner    http.RoundTripper
+	inner http.RoundTripper
+	o     options
+}
+
+type options struct {
 	attempts int
 	base     time.Duration
 	max      time.Duration
@@ -33,33 +38,59 @@ type Transport struct {
 	quota    *pulls.Quota
 }
 
-// Option configures a Transport.
-type Option func(*Transport)
+// Option configures a Transport; a misused one fails New.
+type Option func(*options) error
 
 // WithAttempts sets the number of tries, the first included. Default: DefaultAttempts.
-func WithAttempts(n int) Option { return func(t *Transport) { t.attempts = max(n, 1) } }
+func WithAttempts(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return errors.New("WithAttempts: at least 1 try")
+		}
+		o.attempts = n
+		return nil
+	}
+}
 
 // WithBackoff sets the first wait and the cap. Default: DefaultBase, DefaultMax.
 func WithBackoff(base, maxWait time.Duration) Option {
-	return func(t *Transport) { t.base, t.max = base, maxWait }
+	return func(o *options) error {
+		if base <= 0 || maxWait < base {
+			return errors.New("WithBackoff: want 0 < base <= max")
+		}
+		o.base, o.max = base, maxWait
+		return nil
+	}
 }
 
 // WithQuota records every response's limit headers into q (pull limits and
 // the Docker Hub API's window), and paces API requests by it. Default: none.
-func WithQuota(q *pulls.Quota) Option { return func(t *Transport) { t.quota = q } }
+func WithQuota(q *pulls.Quota) Option {
+	return func(o *options) error {
+		o.quota = q
+		return nil
+	}
+}
 
 // WithLogger logs each retry at warning level. Default: discard.
-func WithLogger(l logrus.FieldLogger) Option { return func(t *Transport) { t.log = l } }
+func WithLogger(l logrus.FieldLogger) Option {
+	return func(o *options) error {
+		o.log = l
+		return nil
+	}
+}
 
 // New wraps inner.
-func New(inner http.RoundTripper, opts ...Option) *Transport {
+func New(inner http.RoundTripper, opts ...Option) (*Transport, error) {
 	l := logrus.New()
 	l.Out = io.Discard
-	t := &Transport{inner: inner, attempts: DefaultAttempts, base: DefaultBase, max: DefaultMax, log: l, sleep: sleep}
-	for _, o := range opts {
-		o(t)
+	o := options{attempts: DefaultAttempts, base: DefaultBase, max: DefaultMax, log: l, sleep: sleep}
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, fmt.Errorf("retry: %w", err)
+		}
 	}
-	return t
+	return &Transport{inner: inner, o: o}, nil
 }
 
 // RoundTrip sends req, retrying transient failures. The request is cloned for
@@ -67,10 +98,10 @@ func New(inner http.RoundTripper, opts ...Option) *Transport {
 // GetBody; a request whose body cannot be replayed is sent once.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if t.quota != nil {
-		if d := t.quota.Pause(req.URL.Host, time.Now()); d > 0 {
-			t.log.WithFields(logrus.Fields{"host": req.URL.Host, "wait": d.Round(time.Second)}).Info("API rate limit spent; pacing")
-			if err := t.sleep(ctx, d); err != nil {
+	if t.o.quota != nil {
+		if d := t.o.quota.Pause(req.URL.Host, time.Now()); d > 0 {
+			t.o.log.WithFields(logrus.Fields{"host": req.URL.Host, "wait": d.Round(time.Second)}).Info("API rate limit spent; pacing")
+			if err := t.o.sleep(ctx, d); err != nil {
 				return nil, err
 			}
 		}
@@ -81,14 +112,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, err := t.inner.RoundTrip(r)
-		if t.quota != nil {
-			t.quota.Observe(resp)
+		if t.o.quota != nil {
+			t.o.quota.Observe(resp)
 		}
 		if err == nil {
 			resp, err = t.checkBody(r, resp)
 		}
 		wait, retry := t.decide(resp, err, try)
-		if !retry || try >= t.attempts || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
+		if !retry || try >= t.o.attempts || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
 			return resp, err
 		}
 		reason := "network error"
@@ -96,9 +127,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			reason = resp.Status
 			drain(resp)
 		}
-		t.log.WithFields(logrus.Fields{"method": req.Method, "host": req.URL.Host, "path": req.URL.Path,
+		t.o.log.WithFields(logrus.Fields{"method": req.Method, "host": req.URL.Host, "path": req.URL.Path,
 			"reason": reason, "attempt": try, "wait": wait.Round(time.Millisecond)}).Warn("retrying")
-		if err := t.sleep(ctx, wait); err != nil {
+		if err := t.o.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
@@ -119,7 +150,7 @@ func (t *Transport) decide(resp *http.Response, err error, try int) (time.Durati
 			return 0, false
 		}
 		if d, ok := pulls.RetryAfter(resp.Header, time.Now()); ok {
-			return min(d, t.max*4), true
+			return min(d, t.o.max*4), true
 		}
 		return backoff, true
 	}
@@ -143,9 +174,9 @@ func transient(err error) bool {
 // backoff is base·2^(try-1), capped, with ±25% jitter so parallel workers
 // that failed together do not retry together.
 func (t *Transport) backoff(try int) time.Duration {
-	d := t.base << min(try-1, 20)
-	if d <= 0 || d > t.max {
-		d = t.max
+	d := t.o.base << min(try-1, 20)
+	if d <= 0 || d > t.o.max {
+		d = t.o.max
 	}
 	return time.Duration(float64(d) * (0.75 + rand.Float64()/2))
 }

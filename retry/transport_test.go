@@ -67,7 +67,7 @@ func TestRetries(t *testing.T) {
 			t.Parallel()
 			srv, n := script(t, tt.answers...)
 			var waits []time.Duration
-			rt := retry.New(http.DefaultTransport, retry.WithSleep(func(_ context.Context, d time.Duration) error {
+			rt := newRetry(t, http.DefaultTransport, retry.WithSleep(func(_ context.Context, d time.Duration) error {
 				waits = append(waits, d)
 				return nil
 			}))
@@ -103,7 +103,7 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 	t.Parallel()
 	srv, _ := script(t, answer{status: 503}, answer{status: 503}, answer{status: 503}, answer{status: 503})
 	var waits []time.Duration
-	rt := retry.New(http.DefaultTransport, retry.WithSleep(func(_ context.Context, d time.Duration) error {
+	rt := newRetry(t, http.DefaultTransport, retry.WithSleep(func(_ context.Context, d time.Duration) error {
 		waits = append(waits, d)
 		return nil
 	}))
@@ -127,7 +127,7 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 func TestContextCancelStopsWaiting(t *testing.T) {
 	t.Parallel()
 	srv, n := script(t, answer{status: 503}, answer{status: 503})
-	rt := retry.New(http.DefaultTransport, retry.WithBackoff(time.Hour, time.Hour))
+	rt := newRetry(t, http.DefaultTransport, retry.WithBackoff(time.Hour, time.Hour))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
@@ -154,7 +154,7 @@ func TestConnectionErrorsRetried(t *testing.T) {
 		fmt.Fprint(w, "ok")
 	}))
 	defer srv.Close()
-	rt := retry.New(http.DefaultTransport, retry.WithSleep(func(context.Context, time.Duration) error { return nil }))
+	rt := newRetry(t, http.DefaultTransport, retry.WithSleep(func(context.Context, time.Duration) error { return nil }))
 	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
@@ -176,7 +176,7 @@ func TestDefaults(t *testing.T) {
 func TestTLSToPlainHTTPIsNotRetried(t *testing.T) {
 	t.Parallel()
 	srv, n := script(t)
-	rt := retry.New(http.DefaultTransport, retry.WithSleep(func(context.Context, time.Duration) error {
+	rt := newRetry(t, http.DefaultTransport, retry.WithSleep(func(context.Context, time.Duration) error {
 		t.Error("waited to retry a TLS mismatch")
 		return nil
 	}))
@@ -197,7 +197,7 @@ func TestQuotaReadsPullLimitHeaders(t *testing.T) {
 	}))
 	defer srv.Close()
 	var q pulls.Quota
-	rt := retry.New(http.DefaultTransport, retry.WithQuota(&q))
+	rt := newRetry(t, http.DefaultTransport, retry.WithQuota(&q))
 	req, _ := http.NewRequest(http.MethodHead, srv.URL+"/v2/org/app/manifests/v1", nil)
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
@@ -226,7 +226,7 @@ func TestPacesBySpentAPILimit(t *testing.T) {
 	defer srv.Close()
 	var q pulls.Quota
 	var waits []time.Duration
-	rt := retry.New(http.DefaultTransport, retry.WithQuota(&q), retry.WithSleep(func(_ context.Context, d time.Duration) error {
+	rt := newRetry(t, http.DefaultTransport, retry.WithQuota(&q), retry.WithSleep(func(_ context.Context, d time.Duration) error {
 		waits = append(waits, d)
 		return nil
 	}))
@@ -241,4 +241,14 @@ func TestPacesBySpentAPILimit(t *testing.T) {
 	if len(waits) != 1 || waits[0] < 15*time.Second || waits[0] > 21*time.Second {
 		t.Errorf("waits = %v, want one wait of about 20s before the second request", waits)
 	}
+}
+
+// newRetry is retry.New for a test: options that fail end it.
+func newRetry(t testing.TB, inner http.RoundTripper, opts ...retry.Option) *retry.Transport {
+	t.Helper()
+	rt, err := retry.New(inner, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rt
 }

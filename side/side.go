@@ -57,7 +57,10 @@ func New(ctx context.Context, reg name.Registry, opts ...Option) (*Side, error) 
 	if o.quota == nil {
 		o.quota = &pulls.Quota{}
 	}
-	rt := newTransport(o)
+	rt, err := newTransport(o)
+	if err != nil {
+		return nil, err
+	}
 	at, err := auth.New(reg, o.keychain, rt, auth.WithWrite(o.write), auth.WithUserAgent(o.agent))
 	if err != nil {
 		return nil, err
@@ -126,7 +129,7 @@ func newHub(ctx context.Context, reg name.Registry, o options, rt http.RoundTrip
 // the retry layer. Each side has its own: a blob upload holds a source
 // connection while it waits for a destination one, so with one pool and a
 // per-host limit, a migration within one registry could wait on itself.
-func newTransport(o options) http.RoundTripper {
+func newTransport(o options) (http.RoundTripper, error) {
 	t := remote.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = o.concurrency * 2
 	t.MaxIdleConns = o.concurrency * 8

@@ -73,38 +73,10 @@ func seed(ctx context.Context, ns string) error {
 	if err != nil {
 		return err
 	}
-	image := func(platform string) (v1.Image, error) {
-		top, err := random.Layer(1024, types.DockerLayer)
-		if err != nil {
-			return nil, err
-		}
-		img, err := mutate.AppendLayers(empty.Image, base, top)
-		if err != nil {
-			return nil, err
-		}
-		cf, err := img.ConfigFile()
-		if err != nil {
-			return nil, err
-		}
-		cf.OS, cf.Architecture, _ = strings.Cut(platform, "/")
-		return mutate.ConfigFile(img, cf)
-	}
-	put := func(ref string, t remote.Taggable) error {
-		r, err := name.ParseReference(ns + "/" + ref)
-		if err != nil {
-			return err
-		}
-		switch t := t.(type) {
-		case v1.ImageIndex:
-			return remote.WriteIndex(r, t, remote.WithContext(ctx))
-		case v1.Image:
-			return remote.Write(r, t, remote.WithContext(ctx))
-		}
-		return errors.New("unknown artifact")
-	}
+	put := func(ref string, t remote.Taggable) error { return push(ctx, ns+"/"+ref, t) }
 	var latest v1.Image
 	for _, ref := range []string{"web:1.0", "web:1.1", "api:v1", "api:v2", "worker:0.1"} {
-		img, err := image("linux/amd64")
+		img, err := demoImage(base, "linux/amd64")
 		if err != nil {
 			return err
 		}
@@ -120,7 +92,7 @@ func seed(ctx context.Context, ns string) error {
 	}
 	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
 	for _, p := range []string{"linux/amd64", "linux/arm64"} {
-		img, err := image(p)
+		img, err := demoImage(base, p)
 		if err != nil {
 			return err
 		}
@@ -129,4 +101,37 @@ func seed(ctx context.Context, ns string) error {
 			Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: os, Architecture: arch}}})
 	}
 	return put("web:2.0", idx)
+}
+
+// demoImage is an image of platform ("os/arch") on the shared base layer.
+func demoImage(base v1.Layer, platform string) (v1.Image, error) {
+	top, err := random.Layer(1024, types.DockerLayer)
+	if err != nil {
+		return nil, err
+	}
+	img, err := mutate.AppendLayers(empty.Image, base, top)
+	if err != nil {
+		return nil, err
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	cf.OS, cf.Architecture, _ = strings.Cut(platform, "/")
+	return mutate.ConfigFile(img, cf)
+}
+
+// push writes an image or index as ref.
+func push(ctx context.Context, ref string, t remote.Taggable) error {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return err
+	}
+	switch t := t.(type) {
+	case v1.ImageIndex:
+		return remote.WriteIndex(r, t, remote.WithContext(ctx))
+	case v1.Image:
+		return remote.Write(r, t, remote.WithContext(ctx))
+	}
+	return errors.New("unknown artifact")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
@@ -60,11 +61,23 @@ type nsTarget struct {
 }
 
 // produce streams every repository's tags into the engine: repositories
-// from the repos file when given, else from the source's listing.
+// from the repos file when given, else from the source's listing. Up to
+// --jobs repositories are listed and prepared at once, so a repository
+// that is slow to list (or fails) holds up only itself; the report is
+// sorted, so its order does not depend on theirs.
 func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
+	var g errgroup.Group
+	g.SetLimit(r.o.jobs)
+	each := func(rel string, fromCatalog bool) {
+		g.Go(func() error {
+			r.namespaceRepo(ctx, t.src, t.dst, rel, fromCatalog, tasks)
+			return nil
+		})
+	}
+	defer func() { _ = g.Wait() }() // failures are recorded per repository
 	if t.repos != nil {
 		for _, rel := range t.repos {
-			r.namespaceRepo(ctx, t.src, t.dst, rel, false, tasks)
+			each(rel, false)
 		}
 		return
 	}
@@ -78,7 +91,7 @@ func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 		if repo.Private {
 			private++
 		}
-		r.namespaceRepo(ctx, t.src, t.dst, repo.Name, !r.srcList.HasHub(), tasks)
+		each(repo.Name, !r.srcList.HasHub())
 	}
 	if found == 0 {
 		r.fail(ctx, t.src.String(), t.dst.String(), errNoRepositories(t.src))

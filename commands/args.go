@@ -45,7 +45,18 @@ func interspersed(app *cli.App, args []string) []string {
 		return args
 	}
 	own := flagKinds(cmd.Flags)
-	var global, flags, positional []string
+	global, flags := splitBefore(before, own, all)
+	more, positional := splitAfter(args[i+1:], own)
+	out := append([]string{args[0]}, global...)
+	out = append(out, args[i])
+	out = append(out, flags...)
+	out = append(out, more...)
+	return append(out, positional...)
+}
+
+// splitBefore sorts the flags written before the command: the command's
+// own go after its name, the rest stay global.
+func splitBefore(before []string, own, all map[string]bool) (global, flags []string) {
 	for j := 0; j < len(before); j++ {
 		a := before[j]
 		dst := &global
@@ -58,12 +69,16 @@ func interspersed(app *cli.App, args []string) []string {
 			*dst = append(*dst, before[j])
 		}
 	}
-	rest := args[i+1:]
+	return global, flags
+}
+
+// splitAfter moves the command's flags in front of its positional
+// arguments; everything after "--" stays positional.
+func splitAfter(rest []string, own map[string]bool) (flags, positional []string) {
 	for j := 0; j < len(rest); j++ {
 		a := rest[j]
 		if a == "--" {
-			positional = append(positional, rest[j:]...)
-			break
+			return flags, append(positional, rest[j:]...)
 		}
 		if !strings.HasPrefix(a, "-") || a == "-" {
 			positional = append(positional, a)
@@ -76,10 +91,7 @@ func interspersed(app *cli.App, args []string) []string {
 			flags = append(flags, rest[j])
 		}
 	}
-	out := append([]string{args[0]}, global...)
-	out = append(out, args[i])
-	out = append(out, flags...)
-	return append(out, positional...)
+	return flags, positional
 }
 
 // flagKinds maps every name of flags to whether it takes a value.

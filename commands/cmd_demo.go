@@ -6,9 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/demo"
-	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/migrate"
 )
 
@@ -38,16 +36,16 @@ func runDemo(c *cli.Context, run *runEnv) error {
 	}
 	defer os.RemoveAll(dir)
 
-	src, err := enumerate.ParseNamespace(env.Source)
+	src, err := migrate.ParseNamespace(env.Source)
 	if err != nil {
 		return err
 	}
-	dst, err := enumerate.ParseNamespace(env.Destination)
+	dst, err := migrate.ParseNamespace(env.Destination)
 	if err != nil {
 		return err
 	}
 	// An empty Docker config: the demo must not depend on the user's credentials.
-	cfg := migrateConfig{jobs: copy.DefaultJobs, verify: true, logFormat: "text", verbose: c.Bool("verbose"), dockerConfig: dir}
+	cfg := migrateConfig{jobs: migrate.DefaultJobs, verify: true, logFormat: "text", verbose: c.Bool("verbose"), dockerConfig: dir}
 	if err := cfg.validate(); err != nil {
 		return err
 	}

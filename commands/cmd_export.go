@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/urfave/cli/v2"
 
-	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/hub"
+	"github.com/crane-migrate/crane-migrate/migrate"
 	"github.com/crane-migrate/crane-migrate/pulls"
 )
 
@@ -44,7 +44,7 @@ func runExport(c *cli.Context, run *runEnv) error {
 	if err := noScheme("namespace", c.Args().Get(0)); err != nil {
 		return err
 	}
-	ns, err := enumerate.ParseNamespace(c.Args().Get(0))
+	ns, err := migrate.ParseNamespace(c.Args().Get(0))
 	if err != nil {
 		return asUsage(err)
 	}
@@ -70,20 +70,9 @@ func runExport(c *cli.Context, run *runEnv) error {
 	if err != nil {
 		return err
 	}
-	var repos []hub.Repository
-	private := 0
-	for r, err := range s.Hub.Repositories(c.Context, ns.Path) {
-		if err != nil {
-			return fmt.Errorf("listing %s: %w", ns.Path, err)
-		}
-		repos = append(repos, r)
-		if r.IsPrivate {
-			private++
-		}
-	}
-	if private == 0 {
-		run.log.Warnf("no private repositories in %s: if it has some, these credentials cannot see them "+
-			"(an organization access token needs the scope-repository-list scope)", ns.Path)
+	repos, err := listHubRepositories(c, run, s.Hub, ns.Path)
+	if err != nil {
+		return err
 	}
 	if format == "json" {
 		enc := json.NewEncoder(c.App.Writer)
@@ -98,4 +87,25 @@ func runExport(c *cli.Context, run *runEnv) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// listHubRepositories reads every page of ns, warning when it shows no
+// private repository: the credentials may not see them.
+func listHubRepositories(c *cli.Context, run *runEnv, client *hub.Client, ns string) ([]hub.Repository, error) {
+	var repos []hub.Repository
+	private := 0
+	for r, err := range client.Repositories(c.Context, ns) {
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: %w", ns, err)
+		}
+		repos = append(repos, r)
+		if r.IsPrivate {
+			private++
+		}
+	}
+	if private == 0 {
+		run.log.Warnf("no private repositories in %s: if it has some, these credentials cannot see them "+
+			"(an organization access token needs the scope-repository-list scope)", ns)
+	}
+	return repos, nil
 }

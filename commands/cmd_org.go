@@ -3,7 +3,6 @@ package commands
 import (
 	"github.com/urfave/cli/v2"
 
-	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/migrate"
 	"github.com/crane-migrate/crane-migrate/side"
 )
@@ -37,7 +36,7 @@ func newOrgCommand(run *runEnv) *cli.Command {
 }
 
 // parseNamespaces reads SRC_NS, DST_NS and the optional repos file.
-func parseNamespaces(c *cli.Context, tls side.TLSPolicy) (src, dst enumerate.Namespace, repos []string, err error) {
+func parseNamespaces(c *cli.Context, tls side.TLSPolicy) (src, dst migrate.NamespaceName, repos []string, err error) {
 	a, b := c.Args().Get(0), c.Args().Get(1)
 	if err := noScheme("source namespace", a); err != nil {
 		return src, dst, nil, err
@@ -45,17 +44,17 @@ func parseNamespaces(c *cli.Context, tls side.TLSPolicy) (src, dst enumerate.Nam
 	if err := noScheme("destination namespace", b); err != nil {
 		return src, dst, nil, err
 	}
-	if src, err = enumerate.ParseNamespace(a, tls.NameOptions(a)...); err != nil {
+	if src, err = migrate.ParseNamespace(a, tls.NameOptions(a)...); err != nil {
 		return src, dst, nil, asUsage(err)
 	}
-	if dst, err = enumerate.ParseNamespace(b, tls.NameOptions(b)...); err != nil {
+	if dst, err = migrate.ParseNamespace(b, tls.NameOptions(b)...); err != nil {
 		return src, dst, nil, asUsage(err)
 	}
 	if err := sameNames("namespace", src.String(), dst.String()); err != nil {
 		return src, dst, nil, err
 	}
 	if f := c.String("repos-file"); f != "" {
-		if repos, err = enumerate.ReadReposFile(f, src); err != nil {
+		if repos, err = migrate.ReadReposFile(f, src); err != nil {
 			return src, dst, nil, asUsage(err)
 		}
 	}
@@ -65,7 +64,7 @@ func parseNamespaces(c *cli.Context, tls side.TLSPolicy) (src, dst enumerate.Nam
 // namespaceProbes are the repositories a namespace run's preflight asks
 // about: the repos file's first, else the namespace path itself (a name
 // the registry can answer for, whether or not it exists).
-func namespaceProbes(src, dst enumerate.Namespace, repos []string) (string, string) {
+func namespaceProbes(src, dst migrate.NamespaceName, repos []string) (string, string) {
 	if len(repos) > 0 {
 		return src.Path + "/" + repos[0], dst.Path + "/" + repos[0]
 	}

@@ -7,8 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/crane-migrate/crane-migrate/copy"
-	"github.com/crane-migrate/crane-migrate/enumerate"
+	"github.com/crane-migrate/crane-migrate/migrate"
 	"github.com/crane-migrate/crane-migrate/side"
 )
 
@@ -19,7 +18,7 @@ func env(name string) []string { return []string{envPrefix + name} }
 // sharedFlags are taken by every command that moves or compares images.
 func sharedFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: copy.DefaultJobs, EnvVars: env("JOBS"),
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: migrate.DefaultJobs, EnvVars: env("JOBS"),
 			Usage: "tags handled at once: each stage of the engine (plan, copy, verify) has this many workers, shared by all repositories"},
 		&cli.StringSliceFlag{Name: "include", EnvVars: env("INCLUDE"),
 			Usage: "only tags matching this RE2 expression (repeatable)"},
@@ -110,7 +109,7 @@ type migrateConfig struct {
 	dstUser       string
 	logFormat     string
 	verbose       bool
-	filter        enumerate.Filter
+	filter        migrate.Filter
 	concurrency   int
 	// srcProbe and dstProbe are the repositories the preflight may ask
 	// about with each side's credentials, set by the command.
@@ -191,7 +190,7 @@ func (m *migrateConfig) validate() error {
 			return usagef("--report: %w", err)
 		}
 	}
-	f, err := enumerate.NewFilter(m.include, m.exclude)
+	f, err := migrate.NewFilter(m.include, m.exclude)
 	if err != nil {
 		return asUsage(err)
 	}

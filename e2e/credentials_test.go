@@ -100,13 +100,14 @@ func TestDifferentAccountsForSourceAndDestination(t *testing.T) {
 	if r.report.Summary.Copied != 1 || r.report.Summary.Verified != 1 {
 		t.Fatalf("summary %+v", r.report.Summary)
 	}
-	// Swapped accounts are refused by both registries.
+	// Swapped accounts are refused by the registry at preflight: one line
+	// naming the credentials used, exit 2 (issue 18; it was a 401 per tag).
 	swapped := append(dockerConfig(t, `{}`, nil),
 		"CRANE_MIGRATE_SRC_USERNAME=bob", "CRANE_MIGRATE_SRC_PASSWORD=bob-pw",
 		"CRANE_MIGRATE_DST_USERNAME=alice", "CRANE_MIGRATE_DST_PASSWORD=alice-pw")
-	bad := cli(t, swapped, "copy", src.Host()+"/oldorg/app:multi", dst.Host()+"/neworg/app:x").expect(t, 1)
-	if !strings.Contains(bad.stdout, `user "bob"`) {
-		t.Errorf("the 401 does not say which credentials were used:\n%s", bad.stdout)
+	bad := cli(t, swapped, "copy", src.Host()+"/oldorg/app:multi", dst.Host()+"/neworg/app:x").expect(t, 2)
+	if !strings.Contains(bad.stderr, `user "bob"`) {
+		t.Errorf("the refusal does not say which credentials were used:\n%s", bad.stderr)
 	}
 	for _, secret := range []string{"alice-pw", "bob-pw"} {
 		if strings.Contains(r.stdout+r.stderr+bad.stdout+bad.stderr, secret) {

@@ -35,10 +35,11 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		"CRANE_MIGRATE_DST_USERNAME=bob", "CRANE_MIGRATE_DST_PASSWORD=" + dstPW}
 	collect(cli(t, append(dockerConfig(t, `{}`, nil), over...), "org", src.Host()+"/oldorg", dst.Host()+"/neworg",
 		"--src-hub-api", hubURL, "-v", "--log-format", "json").expect(t, 0))
-	// Wrong destination password: the failure messages and hints, at debug level.
+	// Wrong destination password: refused at preflight (exit 2, issue 18),
+	// with the credentials named and the hint, at debug level.
 	wrong := append(dockerConfig(t, `{}`, nil), "CRANE_MIGRATE_SRC_USERNAME=alice", "CRANE_MIGRATE_SRC_PASSWORD="+srcPW,
 		"CRANE_MIGRATE_DST_USERNAME=bob", "CRANE_MIGRATE_DST_PASSWORD=wrong-"+dstPW)
-	collect(cli(t, wrong, "org", src.Host()+"/oldorg", dst.Host()+"/neworg2", "--src-hub-api", hubURL, "-v").expect(t, 1))
+	collect(cli(t, wrong, "org", src.Host()+"/oldorg", dst.Host()+"/neworg2", "--src-hub-api", hubURL, "-v").expect(t, 2))
 	// A credential helper's secret.
 	helperEnv := dockerConfig(t, `{"auths":{"`+src.Host()+`":{"auth":"`+b64("alice:"+srcPW)+`"}},"credsStore":"e2e"}`,
 		map[string]string{"e2e": helper(dst.Host(), "carol", helperPW)})

@@ -3,6 +3,7 @@ package enumerate
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Filter selects tags by name: a tag passes when it matches any include
@@ -38,19 +39,30 @@ func compile(flag string, exprs []string) ([]*regexp.Regexp, error) {
 }
 
 // Match reports whether tag passes the filter.
-func (f Filter) Match(tag string) bool {
+func (f Filter) Match(tag string) bool { return f.verdict(tag).Keep }
+
+// verdict says whether tag passes, and which expression dropped it.
+func (f Filter) verdict(tag string) Verdict {
 	for _, re := range f.exclude {
 		if re.MatchString(tag) {
-			return false
+			return drop("--exclude", "matches %q", re.String())
 		}
 	}
 	if len(f.include) == 0 {
-		return true
+		return kept
 	}
 	for _, re := range f.include {
 		if re.MatchString(tag) {
-			return true
+			return kept
 		}
 	}
-	return false
+	return drop("--include", "matches none of %s", quoted(f.include))
+}
+
+func quoted(res []*regexp.Regexp) string {
+	out := make([]string, len(res))
+	for i, re := range res {
+		out[i] = fmt.Sprintf("%q", re.String())
+	}
+	return strings.Join(out, ", ")
 }

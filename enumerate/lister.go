@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -28,6 +30,15 @@ type Tag struct {
 	// Children is the number of child manifests when the listing says the
 	// tag is an index (attestations included), else 0.
 	Children int
+	// Dated says the listing carried dates (the Docker Hub API's does; a
+	// registry's tags/list never does). Pushed is tag_last_pushed (else
+	// last_updated); Pulled is tag_last_pulled, zero when never pulled.
+	Dated          bool
+	Pushed, Pulled time.Time
+	// Images are the listing's platform images (attestations as
+	// unknown/unknown), with their digests: what --platform decides on
+	// without reading a manifest.
+	Images []v1.Descriptor
 }
 
 // Lister lists one side of a migration.
@@ -114,7 +125,8 @@ func (l *Lister) hubTags(ctx context.Context, repo name.Repository) iter.Seq2[Ta
 				yield(Tag{}, fmt.Errorf("listing tags of %s: %w", repo, err))
 				return
 			}
-			tag := Tag{Name: t.Name, Digest: t.Digest, Platforms: hubPlatforms(t)}
+			tag := Tag{Name: t.Name, Digest: t.Digest, Platforms: hubPlatforms(t), Images: hubImages(t)}
+			tag.Dated, tag.Pushed, tag.Pulled = hubDates(t)
 			if types.MediaType(t.MediaType).IsIndex() {
 				tag.Children = len(t.Images)
 			}
@@ -123,6 +135,38 @@ func (l *Lister) hubTags(ctx context.Context, repo name.Repository) iter.Seq2[Ta
 			}
 		}
 	}
+}
+
+// hubDates reads a tag's push and pull dates. An unreadable date is no
+// date: the tag then fails a date filter rather than pass on a guess.
+func hubDates(t hub.Tag) (dated bool, pushed, pulled time.Time) {
+	for _, s := range []string{t.TagLastPushed, t.LastUpdated} {
+		if p, err := time.Parse(time.RFC3339Nano, s); err == nil && s != "" {
+			pushed = p
+			break
+		}
+	}
+	if t.TagLastPulled != nil {
+		pulled, _ = time.Parse(time.RFC3339Nano, *t.TagLastPulled)
+	}
+	return true, pushed, pulled
+}
+
+// hubImages are a tag's images as descriptors: digest and platform.
+func hubImages(t hub.Tag) []v1.Descriptor {
+	var out []v1.Descriptor
+	for _, im := range t.Images {
+		h, err := v1.NewHash(im.Digest)
+		if err != nil {
+			continue
+		}
+		p := &v1.Platform{OS: im.OS, Architecture: im.Architecture}
+		if im.Variant != nil {
+			p.Variant = *im.Variant
+		}
+		out = append(out, v1.Descriptor{Digest: h, Platform: p})
+	}
+	return out
 }
 
 func hubPlatforms(t hub.Tag) []string {

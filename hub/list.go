@@ -15,7 +15,9 @@ func (c *Client) Repositories(ctx context.Context, ns string) iter.Seq2[Reposito
 	return pages[Repository](ctx, c, c.url("/v2/namespaces/"+url.PathEscape(ns)+"/repositories", q))
 }
 
-// Tags lists every tag of ns/repo with its digest and platforms.
+// Tags lists every tag of ns/repo with its digest, platforms and dates, in
+// the Hub's order (newest push first by default): a caller that needs an
+// order sorts by the dates, since an ordering is a server's promise only.
 func (c *Client) Tags(ctx context.Context, ns, repo string) iter.Seq2[Tag, error] {
 	q := url.Values{"page_size": {strconv.Itoa(c.pageSize)}}
 	return pages[Tag](ctx, c, c.url(repoPath(ns, repo)+"/tags", q))

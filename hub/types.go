@@ -44,6 +44,11 @@ type Image struct {
 	Variant      *string `json:"variant"`
 	Digest       string  `json:"digest"`
 	Size         int64   `json:"size"`
+	Status       string  `json:"status,omitempty"`
+	// LastPushed and LastPulled are RFC 3339; LastPulled is null when the
+	// image was never pulled.
+	LastPushed string  `json:"last_pushed,omitempty"`
+	LastPulled *string `json:"last_pulled"`
 }
 
 // Platform renders the entry as os/arch[/variant].
@@ -55,12 +60,18 @@ func (i Image) Platform() string {
 	return p
 }
 
-// Tag is one tag of a repository. Digest is the top-level manifest or index digest.
+// Tag is one tag of a repository. Digest is the top-level manifest or index
+// digest. The dates are RFC 3339 strings as the Hub sends them:
+// TagLastPulled is nil when the tag was never pulled, and TagLastPushed may
+// be empty on old tags (LastUpdated then stands in for it).
 type Tag struct {
-	Name        string  `json:"name"`
-	Digest      string  `json:"digest"`
-	MediaType   string  `json:"media_type"`
-	FullSize    int64   `json:"full_size"`
-	LastUpdated string  `json:"last_updated"`
-	Images      []Image `json:"images"`
+	Name          string  `json:"name"`
+	Digest        string  `json:"digest"`
+	MediaType     string  `json:"media_type"`
+	FullSize      int64   `json:"full_size"`
+	LastUpdated   string  `json:"last_updated"`
+	TagStatus     string  `json:"tag_status,omitempty"`
+	TagLastPushed string  `json:"tag_last_pushed,omitempty"`
+	TagLastPulled *string `json:"tag_last_pulled"`
+	Images        []Image `json:"images"`
 }

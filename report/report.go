@@ -28,6 +28,11 @@ const (
 	// StatusPending is a task the run never started: it was interrupted or
 	// hit the registry's pull limit. A re-run picks it up.
 	StatusPending Status = "pending"
+	// StatusExcluded is a tag a filter left out: Selection says which.
+	// Such results exist with --explain, and for an image whose platform
+	// --platform does not take (found only once its manifest was read);
+	// they are counted apart from the tags migrated.
+	StatusExcluded Status = "excluded"
 )
 
 // Result is the outcome for one source reference and its destination tag.
@@ -54,6 +59,28 @@ type Result struct {
 	// Referrers is what is attached to the tag's image (and, for an
 	// index, to its platforms' images) by subject: OCI 1.1 referrers.
 	Referrers *Referrers `json:"referrers,omitempty"`
+	// Selection says which filter kept or dropped the tag: "kept", or
+	// "dropped: --pushed-since 2024-03-01 (pushed 2024-01-02)". Set with
+	// --explain, and on every excluded result.
+	Selection string `json:"selection,omitempty"`
+	// Filtered is set when --platform rewrote the tag's index: the
+	// destination holds another manifest, with another digest.
+	Filtered *Filtered `json:"filtered,omitempty"`
+}
+
+// Filtered maps a source index to what --platform made of it at the
+// destination: a new index listing only the kept platforms (with their
+// attestations), or with --flatten the one platform's own manifest.
+// Signatures and other artifacts attached to the source index do not apply
+// to Digest and are not copied onto it; the kept platforms keep theirs.
+type Filtered struct {
+	SourceDigest string `json:"sourceDigest"`
+	// Digest is the destination's manifest; empty in a dry run, which reads
+	// no source manifest to compute it.
+	Digest    string   `json:"digest,omitempty"`
+	Platforms []string `json:"platforms"`
+	Dropped   []string `json:"dropped,omitempty"`
+	Flattened bool     `json:"flattened,omitempty"`
 }
 
 // Who confirmed a verified result.
@@ -125,6 +152,10 @@ type Summary struct {
 	Planned    int `json:"planned"`
 	Pending    int `json:"pending"`
 	Verified   int `json:"verified"`
+	// Excluded counts the excluded results (see StatusExcluded), apart
+	// from Total; Filtered the tags whose index --platform rewrote.
+	Excluded int `json:"excluded,omitempty"`
+	Filtered int `json:"filtered,omitempty"`
 	// Referrers adds up the results' attached artifacts, counted apart
 	// from tags.
 	Referrers Referrers `json:"referrers"`
@@ -250,6 +281,13 @@ func Summarize(results []Result) Summary {
 	var s Summary
 	for _, r := range results {
 		s.Referrers.Add(r.Referrers)
+		if r.Status == StatusExcluded {
+			s.Excluded++
+			continue
+		}
+		if r.Filtered != nil {
+			s.Filtered++
+		}
 		if r.Signature { // counted apart, but a failed or unstarted one still needs attention
 			s.Signatures++
 			switch r.Status {
@@ -325,6 +363,9 @@ func (r Report) PrintSummary(w io.Writer) {
 	if s.Signatures > 0 {
 		fmt.Fprintf(w, " (+%d signature and attestation tags)", s.Signatures)
 	}
+	if s.Excluded > 0 {
+		fmt.Fprintf(w, "; %d excluded", s.Excluded)
+	}
 	if rs := s.Referrers; rs.Found > 0 {
 		fmt.Fprintf(w, "; attached artifacts: %d found, %d copied, %d already there", rs.Found, rs.Copied, rs.Skipped)
 		if rs.Planned > 0 {
@@ -337,6 +378,11 @@ func (r Report) PrintSummary(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%d repositories · %s uploaded · %d blobs mounted instead · %.1fs\n",
 		s.Repositories, bytesString(s.BytesUploaded), s.Mounts, s.Seconds)
+	if s.Filtered > 0 {
+		fmt.Fprintf(w, "warning: --platform rewrote %d indexes: the destination's have new digests (\"filtered\" in the report "+
+			"maps each old digest to its new one); signatures and attestations made for the original indexes do not apply "+
+			"to them and were not copied onto them (each kept platform's own were)\n", s.Filtered)
+	}
 	for _, repo := range r.Repositories {
 		if repo.Visibility != "" || repo.Error != "" || repo.Categories != "" || strings.HasPrefix(repo.Metadata, "failed") || strings.HasPrefix(repo.Metadata, "skipped") {
 			var parts []string
@@ -362,6 +408,39 @@ func (r Report) PrintSummary(w io.Writer) {
 			fmt.Fprintf(w, "  CONFLICT %s -> %s: %s\n", res.Source, res.Destination, res.Error)
 		}
 	}
+}
+
+// PrintSelection writes, one line per tag, which filter kept or dropped it
+// (--dry-run --explain), and what --platform makes of a kept index:
+//
+//	KEPT     reg/org/app:v2  linux/amd64 of sha256:… → a new index
+//	DROPPED  reg/org/app:v1  --pushed-since 2024-03-01 (pushed 2024-01-02)
+func (r Report) PrintSelection(w io.Writer) {
+	for _, res := range r.Results {
+		if res.Signature || res.Selection == "" && res.Status != StatusExcluded {
+			continue
+		}
+		why, found := strings.CutPrefix(res.Selection, "dropped: ")
+		if !found && res.Status != StatusExcluded {
+			fmt.Fprintf(w, "  KEPT     %s%s\n", res.Source, filteredNote(res.Filtered))
+			continue
+		}
+		fmt.Fprintf(w, "  DROPPED  %s  %s\n", res.Source, why)
+	}
+}
+
+func filteredNote(f *Filtered) string {
+	switch {
+	case f == nil:
+		return ""
+	case f.Flattened:
+		return "  " + strings.Join(f.Platforms, ",") + " of " + f.SourceDigest + " → that platform's own manifest"
+	}
+	to := "a new index"
+	if f.Digest != "" {
+		to = f.Digest
+	}
+	return "  " + strings.Join(f.Platforms, ",") + " of " + f.SourceDigest + " → " + to + " (signatures of the original do not apply)"
 }
 
 // Hint suggests what to do about a failure of kind k.

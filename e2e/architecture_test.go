@@ -122,3 +122,27 @@ func TestProgressCountsRepositoryFailures(t *testing.T) {
 		t.Errorf("result %+v, want kind %q", res, report.KindNotFound)
 	}
 }
+
+// TestInvalidDockerHubNameRefusedBeforePush: a source repository whose name
+// Docker Hub would refuse (one character, here) fails with the rule in its
+// message before anything is pushed; the others are migrated.
+func TestInvalidDockerHubNameRefusedBeforePush(t *testing.T) {
+	t.Parallel()
+	src := harness.MustStartRegistry(t)
+	dst := newHubSide(t, "bob", "bob-pat")
+	seedImage(t, src.Host()+"/oldorg/x:v1")
+	seedImage(t, src.Host()+"/oldorg/app:v1")
+	dstProxy := harness.MustNewProxy(t, dst.reg.URL())
+	env := []string{"CRANE_MIGRATE_DST_USERNAME=bob", "CRANE_MIGRATE_DST_PASSWORD=bob-pat"}
+	r := cli(t, env, "org", src.Host()+"/oldorg", dstProxy.Host()+"/neworg", "--dst-hub-api", dst.url).expect(t, 1)
+	res := r.result(t, "neworg/x")
+	if res.Status != report.StatusFailed || res.Kind != report.KindInvalidName || !strings.Contains(res.Error, "[a-z0-9]") {
+		t.Errorf("result %+v, want failed, kind %q, with Docker's rule", res, report.KindInvalidName)
+	}
+	if n := dstProxy.Count(harness.BlobUploadStart, "neworg/x") + dstProxy.Count(harness.ManifestPut, "neworg/x"); n != 0 {
+		t.Errorf("%d writes reached neworg/x, want none", n)
+	}
+	if res := r.result(t, "neworg/app:v1"); res.Status != report.StatusCopied {
+		t.Errorf("neworg/app:v1: %+v, want copied", res)
+	}
+}

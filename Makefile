@@ -24,7 +24,7 @@ GO_VERSION  := $(shell sed -n 's/^go //p' go.mod)
 RELEASE_ENV := CGO_ENABLED=0 GOTOOLCHAIN=go$(GO_VERSION) GOFLAGS= GOAMD64=v1 GOARM64=v8.0 GOEXPERIMENT=
 RELEASE_BINS := $(foreach p,$(PLATFORMS),dist/$(subst /,_,$(p))/crane-migrate)
 
-.PHONY: build release check-release test clean FORCE
+.PHONY: build release check-release image test clean FORCE
 
 build:
 	CGO_ENABLED=0 go build $(BUILDFLAGS) -o bin/crane-migrate .
@@ -43,6 +43,18 @@ $(RELEASE_BINS): FORCE
 # Fails if `make release` would change the committed plugin.yaml.
 check-release: release
 	git diff --exit-code plugin.yaml
+
+# An OCI image of crane-migrate (static binaries for linux/amd64 and
+# linux/arm64 on an empty base with the build machine's CA certificates),
+# built with go-containerregistry, no Docker daemon, and pushed to IMAGE with
+# your Docker credentials: `make image IMAGE=registry.example.com/tools/crane-migrate:v0.1.0`.
+# The default is the release image `crane-migrate job` runs.
+IMAGE           ?= ghcr.io/crane-migrate/crane-migrate:$(VERSION)
+IMAGE_PLATFORMS := linux/amd64 linux/arm64
+IMAGE_CA        ?= /etc/ssl/certs/ca-certificates.crt
+
+image: $(foreach p,$(IMAGE_PLATFORMS),dist/$(subst /,_,$(p))/crane-migrate)
+	go run ./packaging/image -dist dist -ca $(IMAGE_CA) -image $(IMAGE) $(IMAGE_PLATFORMS)
 
 test:
 	go test ./...

@@ -30,6 +30,12 @@ func newCopyCommand(run *runEnv) *cli.Command {
 					return usagef("--%s works with repo and org, which migrate a whole repository; copy moves one tag", f)
 				}
 			}
+			// Dates and counts choose among a repository's listed tags.
+			for _, f := range []string{"pushed-since", "pulled-since", "min-age", "keep-latest"} {
+				if c.IsSet(f) {
+					return usagef("--%s works with repo and org, which choose among a repository's tags; copy moves the one named", f)
+				}
+			}
 			src, err := parseSource(c.Args().Get(0), cfg.tls.NameOptions(c.Args().Get(0))...)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -39,8 +40,20 @@ func sharedFlags() []cli.Flag {
 			Usage: "allow plain HTTP or unverified TLS to this `HOST` (repeatable; loopback hosts need no flag)"},
 		&cli.BoolFlag{Name: "insecure", EnvVars: env("INSECURE"),
 			Usage: "allow plain HTTP or unverified TLS to the registries named in the arguments (crane's --insecure)"},
-		&cli.StringFlag{Name: "platform", EnvVars: env("PLATFORM"), Hidden: true,
-			Usage: "crane's --platform: refused, every platform of an index is copied"},
+		&cli.StringSliceFlag{Name: "platform", EnvVars: env("PLATFORM"),
+			Usage: "only these platforms, `OS/ARCH[/VARIANT]` (repeatable or comma-separated): an index that has others is copied as a new index of these and their attestations (a new digest: its signatures do not apply and are not copied), an image of another platform is excluded"},
+		&cli.BoolFlag{Name: "flatten", EnvVars: env("FLATTEN"),
+			Usage: "with exactly one --platform: tag that platform's own manifest instead of a one-entry index (what crane copy --platform does)"},
+		&cli.StringFlag{Name: "pushed-since", EnvVars: env("PUSHED_SINCE"),
+			Usage: "only tags pushed since `WHEN`: a date (2024-03-01, or RFC 3339) or a duration back from now (90d, 12h); needs a Docker Hub source (its listing has the dates)"},
+		&cli.StringFlag{Name: "pulled-since", EnvVars: env("PULLED_SINCE"),
+			Usage: "only tags pulled since `WHEN` (a date or a duration such as 90d); a tag never pulled is left out; needs a Docker Hub source"},
+		&cli.StringFlag{Name: "min-age", EnvVars: env("MIN_AGE"),
+			Usage: "leave out tags pushed less than `DURATION` ago (7d, 12h): a tag still being rebuilt is migrated by a later run; needs a Docker Hub source"},
+		&cli.IntFlag{Name: "keep-latest", EnvVars: env("KEEP_LATEST"),
+			Usage: "per repository, only the `N` most recently pushed tags that pass the other filters; needs a Docker Hub source"},
+		&cli.BoolFlag{Name: "explain", EnvVars: env("EXPLAIN"),
+			Usage: "say for every tag which filter kept or dropped it (the table, and \"selection\" in --output json)"},
 		&cli.StringFlag{Name: "on-rate-limit", Value: "stop", EnvVars: env("ON_RATE_LIMIT"),
 			Usage: "when the source's pull limit is reached: stop (exit 3, re-run later) or wait for the window and carry on"},
 		&cli.BoolFlag{Name: "with-signatures", Value: true, EnvVars: env("WITH_SIGNATURES"),
@@ -114,7 +127,14 @@ type migrateConfig struct {
 	// srcProbe and dstProbe are the repositories the preflight may ask
 	// about with each side's credentials, set by the command.
 	srcProbe, dstProbe string
-	platform           string
+	platforms          []string
+	pushedSince        string
+	pulledSince        string
+	minAge             string
+	keepLatest         int
+	flatten            bool
+	explain            bool
+	selection          migrate.Selection
 	// accounts: the command takes --src-username and --dst-username.
 	accounts bool
 }
@@ -133,7 +153,13 @@ func completeMigrate(c *cli.Context) migrateConfig {
 		dstUser:       c.String("dst-username"),
 		dockerConfig:  c.String("docker-config"),
 		insecure:      insecureHosts(c),
-		platform:      c.String("platform"),
+		platforms:     c.StringSlice("platform"),
+		pushedSince:   c.String("pushed-since"),
+		pulledSince:   c.String("pulled-since"),
+		minAge:        c.String("min-age"),
+		keepLatest:    c.Int("keep-latest"),
+		flatten:       c.Bool("flatten"),
+		explain:       c.Bool("explain"),
 		onRateLimit:   c.String("on-rate-limit"),
 		noClobber:     c.Bool("no-clobber"),
 		signatures:    c.Bool("with-signatures") && !c.Bool("skip-signatures"),
@@ -170,8 +196,8 @@ func (m *migrateConfig) validate() error {
 	if m.onRateLimit != "stop" && m.onRateLimit != "wait" {
 		return usagef("--on-rate-limit must be stop or wait, got %q", m.onRateLimit)
 	}
-	if m.platform != "" {
-		return usagef("--platform %s: platform filtering is not implemented yet: every platform of an index is copied (leave --platform out)", m.platform)
+	if err := m.validateSelection(time.Now()); err != nil {
+		return err
 	}
 	if err := checkDockerConfig(m.dockerConfig); err != nil {
 		return err
@@ -237,4 +263,35 @@ func insecureHosts(c *cli.Context) []string {
 		}
 	}
 	return hosts
+}
+
+// validateSelection reads the date, count and platform flags into a
+// migrate.Selection.
+func (m *migrateConfig) validateSelection(now time.Time) error {
+	s := migrate.Selection{KeepLatest: m.keepLatest, Flatten: m.flatten, Explain: m.explain, Now: now}
+	var err error
+	if s.Platforms, err = migrate.ParsePlatforms(m.platforms); err != nil {
+		return asUsage(err)
+	}
+	for _, w := range []struct {
+		flag, value string
+		into        *time.Time
+	}{{"--pushed-since", m.pushedSince, &s.PushedSince}, {"--pulled-since", m.pulledSince, &s.PulledSince}} {
+		if w.value == "" {
+			continue
+		}
+		if *w.into, err = migrate.ParseWhen(w.value, now); err != nil {
+			return usagef("%s: %w", w.flag, err)
+		}
+	}
+	if m.minAge != "" {
+		if s.MinAge, err = migrate.ParseAge(m.minAge); err != nil {
+			return usagef("--min-age: %w", err)
+		}
+	}
+	if err := migrate.CheckSelection(s, nil); err != nil {
+		return asUsage(err)
+	}
+	m.selection = s
+	return nil
 }

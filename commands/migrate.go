@@ -36,6 +36,9 @@ func runMigration(c *cli.Context, run *runEnv, cfg migrateConfig, target migrate
 	if err := preflight(c.Context, cfg, src, dst); err != nil {
 		return asUsage(err)
 	}
+	if err := migrate.CheckSelection(cfg.selection, src); err != nil {
+		return asUsage(err) // date filters on a registry without a Docker Hub listing: exit 2
+	}
 	display := progress.New(c.App.ErrWriter, progress.WithQuiet(cfg.quiet), progress.WithLogger(log))
 	defer display.Close()
 	log.Out = display.Writer() // log lines print above the bars, not through them
@@ -45,7 +48,7 @@ func runMigration(c *cli.Context, run *runEnv, cfg migrateConfig, target migrate
 	if !finished(err) {
 		return err
 	}
-	if err := printReport(c, cfg, rep); err != nil {
+	if err := printReport(c, cfg, rep, log); err != nil {
 		return err
 	}
 	return err
@@ -67,6 +70,7 @@ func (m migrateConfig) runOptions(run *runEnv, p migrate.Progress) []migrate.Opt
 		migrate.WithVerify(m.verify),
 		migrate.WithNoClobber(m.noClobber),
 		migrate.WithFilter(m.filter),
+		migrate.WithSelection(m.selection),
 		migrate.WithSignatures(m.signatures),
 		migrate.WithReferrers(m.referrers, m.referrerTypes...),
 		migrate.WithMetadata(m.metadata),
@@ -77,16 +81,27 @@ func (m migrateConfig) runOptions(run *runEnv, p migrate.Progress) []migrate.Opt
 	}
 }
 
-// printReport prints the result (stdout) and writes --report.
-func printReport(c *cli.Context, cfg migrateConfig, rep report.Report) error {
+// printReport prints the result (stdout) and writes --report. With
+// --log-format json each cause of failure is a log line too, for whoever
+// reads the log rather than the summary.
+func printReport(c *cli.Context, cfg migrateConfig, rep report.Report, log logrus.FieldLogger) error {
 	stdout := c.App.Writer
+	if cfg.logFormat == "json" {
+		logFailures(log, rep)
+	}
 	switch {
 	case cfg.output == "json":
 		if err := rep.WriteJSON(stdout); err != nil {
 			return err
 		}
 	case cfg.dryRun:
+		if cfg.verbose {
+			printPlanList(stdout, rep)
+		}
 		printPlan(stdout, rep)
+		if cfg.explain {
+			rep.PrintSelection(stdout)
+		}
 		printPullPlan(stdout, rep.PullPlan)
 		rep.PrintSummary(stdout)
 	default:
@@ -133,4 +148,23 @@ func (m migrateConfig) newSide(c *cli.Context, spec sideSpec, log logrus.FieldLo
 		return nil, asUsage(err)
 	}
 	return s, nil
+}
+
+// logFailures logs one structured line per cause of failure, with its
+// count and first few tags; the JSON report has each tag.
+func logFailures(log logrus.FieldLogger, rep report.Report) {
+	for _, g := range report.Failures(rep.Results) {
+		var first []string
+		for _, res := range g.Results[:min(len(g.Results), 3)] {
+			first = append(first, res.Destination)
+		}
+		f := logrus.Fields{"kind": g.Kind, "count": len(g.Results), "cause": g.Cause, "first": first,
+			"hint": report.HintFor(g.Results[0])}
+		for k, v := range map[string]string{"side": g.Side, "scope": g.Scope} {
+			if v != "" {
+				f[k] = v
+			}
+		}
+		log.WithFields(f).Error("failed")
+	}
 }

@@ -10,9 +10,10 @@ import (
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
-// planRow counts one destination repository's plan.
+// planRow counts one destination repository's plan, as report.Summarize
+// counts the run: signature tags apart, failures to list none of its rows.
 type planRow struct {
-	copy, overwrite, skip, conflict, excluded, failed, signatures int
+	copy, overwrite, skip, conflict, excluded, failed, signatures, pending int
 }
 
 // printPlan prints the dry run as a table per repository: what would be
@@ -26,7 +27,11 @@ func printPlan(w io.Writer, rep report.Report) {
 		}
 		return rows[repo]
 	}
+	pending := false
 	for _, res := range rep.Results {
+		if res.Scope != "" || res.Status == report.StatusExcluded {
+			continue // the summary names it; an excluded tag is counted by its repository
+		}
 		p := row(report.RepositoryOf(res.Destination))
 		switch {
 		case res.Signature:
@@ -39,6 +44,9 @@ func printPlan(w io.Writer, rep report.Report) {
 			p.skip++
 		case res.Status == report.StatusConflict:
 			p.conflict++
+		case res.Status == report.StatusPending:
+			p.pending++
+			pending = true
 		default:
 			p.failed++
 		}
@@ -54,10 +62,18 @@ func printPlan(w io.Writer, rep report.Report) {
 	}
 	slices.Sort(repos)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "repository\tcopy\toverwrite\tskip\tconflict\texcluded\tsignatures\tfailed\t")
+	head := "repository\tcopy\toverwrite\tskip\tconflict\texcluded\tsignatures\tfailed\t"
+	if pending { // interrupted, or stopped by the pull limit
+		head += "not started\t"
+	}
+	fmt.Fprintln(tw, head)
 	for _, repo := range repos {
 		p := rows[repo]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", repo, p.copy, p.overwrite, p.skip, p.conflict, p.excluded, p.signatures, p.failed)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t", repo, p.copy, p.overwrite, p.skip, p.conflict, p.excluded, p.signatures, p.failed)
+		if pending {
+			fmt.Fprintf(tw, "%d\t", p.pending)
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 }
@@ -104,4 +120,45 @@ func printNoMatch(w io.Writer, cfg migrateConfig, rep report.Report) {
 		}
 	}
 	fmt.Fprintf(w, "0 of %d tags matched %s: check the expressions (RE2, matched anywhere in the tag unless anchored with ^ and $)\n", excluded, strings.Join(given, " "))
+}
+
+// printPlanList prints each tag of a dry run on a line of its own, what
+// the run would do first (--dry-run -v): the table counts them, this says
+// which.
+//
+//	COPY       reg/org/app:v2 -> dst/org/app:v2
+//	OVERWRITE  reg/org/app:v1 -> dst/org/app:v1 (destination has sha256:…)
+func printPlanList(w io.Writer, rep report.Report) {
+	for _, res := range rep.Results {
+		if res.Scope != "" {
+			continue // the summary names it
+		}
+		what, note := planAction(res)
+		if res.Signature {
+			note += " (signature)"
+		}
+		fmt.Fprintf(w, "%-11s%s -> %s%s\n", what, res.Source, res.Destination, note)
+	}
+}
+
+// planAction is what a dry run's result would do, and why when it says more.
+func planAction(res report.Result) (string, string) {
+	switch res.Status {
+	case report.StatusPlanned:
+		if res.DestinationDigest != "" {
+			return "OVERWRITE", " (destination has " + res.DestinationDigest + ")"
+		}
+		return "COPY", ""
+	case report.StatusSkipped:
+		return "SKIP", " (already there)"
+	case report.StatusConflict:
+		return "CONFLICT", " (destination has " + res.DestinationDigest + "; --no-clobber)"
+	case report.StatusExcluded:
+		return "EXCLUDED", ""
+	case report.StatusPending:
+		return "NOT STARTED", ""
+	case report.StatusFailed:
+		return "FAILED", ": " + report.CauseOf(res)
+	}
+	return strings.ToUpper(string(res.Status)), ""
 }

@@ -263,8 +263,15 @@ func tally(rc *report.Referrers, out referrers.Outcome) {
 // own and, for an index, each child's. A copied index's children are in
 // hand; a skipped one's are read from the destination (a GET there, never
 // a pull at the source).
+//
+// An index --platform rewrote is no subject: what was attached to the
+// source index (signed its digest) does not apply to the new one, so it
+// does not follow; the kept platforms' own artifacts do.
 func (e *Engine) subjects(ctx context.Context, j *job) ([]v1.Hash, error) {
-	out := []v1.Hash{j.src}
+	var out []v1.Hash
+	if !j.filtered {
+		out = append(out, j.src)
+	}
 	idx := j.idx
 	if idx == nil && j.res.Status == report.StatusSkipped && e.isIndex(ctx, j.t, j.mediaType) {
 		d, err := e.dstRead.Get(ctx, j.t.Destination.Context().Digest(j.src.String()))

@@ -14,10 +14,12 @@ import (
 // check compares a task's two sides without copying, for the verify command.
 func (e *Engine) check(ctx context.Context, t Task) report.Result {
 	res := report.Result{Source: t.Source.String(), Destination: t.Destination.String()}
-	out, err := verify.Compare(ctx, e.src, e.dstRead, t.Source, t.Destination)
+	out, err := e.compare(ctx, t)
 	res.SourceDigest, res.DestinationDigest, res.Platforms = out.SourceDigest, out.DestinationDigest, out.Platforms
+	res.Filtered = out.Filtered
 	if err != nil {
-		res.Status, res.Error, res.Kind = report.StatusFailed, e.hintByHost(err, t).Error(), KindOf(err)
+		err = e.explainByHost(err, t, "")
+		res.Status, res.Error, res.Kind, res.Side = report.StatusFailed, err.Error(), KindOf(err), SideOf(err)
 		return res
 	}
 	if err := e.checkAttached(ctx, t, out); err != nil {
@@ -37,11 +39,16 @@ func (e *Engine) checkAttached(ctx context.Context, t Task, out verify.Outcome) 
 	if e.att == nil {
 		return nil
 	}
-	h, err := v1.NewHash(out.SourceDigest)
+	h, err := v1.NewHash(out.DestinationDigest)
 	if err != nil {
 		return err
 	}
-	subjects := []v1.Hash{h}
+	// A copy --platform rewrote has no source counterpart of its own
+	// digest: only its platforms' attached artifacts are compared.
+	var subjects []v1.Hash
+	if out.Filtered == nil || out.Filtered.Flattened {
+		subjects = append(subjects, h)
+	}
 	if len(out.Platforms) > 0 {
 		d, err := e.dstRead.Get(ctx, t.Destination.Context().Digest(h.String()))
 		if err != nil {

@@ -3,7 +3,6 @@ package copy
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -34,6 +33,8 @@ func KindOf(err error) report.Kind {
 		return report.KindDigestMismatch
 	case errors.Is(err, verify.ErrPlatformMissing):
 		return report.KindPlatformMissing
+	case errors.Is(err, verify.ErrPlatformExtra):
+		return report.KindPlatformExtra
 	case errors.Is(err, verify.ErrNotFound):
 		return report.KindNotFound
 	case errors.Is(err, side.ErrUnreachable):
@@ -69,32 +70,6 @@ func statusKind(te *transport.Error) report.Kind {
 		}
 	}
 	return report.KindOther
-}
-
-// withHint adds which credentials s used to a 401 or 403.
-func withHint(s *side.Side, err error) error {
-	var te *transport.Error
-	if err == nil || s == nil || !errors.As(err, &te) {
-		return err
-	}
-	if te.StatusCode != http.StatusUnauthorized && te.StatusCode != http.StatusForbidden {
-		return err
-	}
-	return fmt.Errorf("%w (credentials used: %s)", err, s.Describe())
-}
-
-// hintByHost adds the credential hint of whichever side the failed request
-// went to: a push reads the source too (blobs, child manifests), so the
-// operation alone does not tell.
-func (e *Engine) hintByHost(err error, t Task) error {
-	var te *transport.Error
-	if !errors.As(err, &te) || te.Request == nil {
-		return err
-	}
-	if te.Request.URL.Host == t.Source.Context().RegistryStr() {
-		return withHint(e.srcSide, err)
-	}
-	return withHint(e.dstSide, err)
 }
 
 // immutable recognises Docker Hub's refusal: 403, code DENIED, a message

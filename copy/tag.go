@@ -30,6 +30,10 @@ type job struct {
 	// verified: planning found the destination already right (a skip);
 	// the confirm stage only moves what is attached.
 	verified bool
+	// filtered: --platform made a new index of the source's (src is its
+	// digest, idx its manifest). What is attached to the source index does
+	// not apply to it and does not follow; its platforms' own do.
+	filtered bool
 }
 
 // one plans, copies and verifies a single task, stage after stage.
@@ -57,7 +61,7 @@ func (e *Engine) fail(ctx context.Context, j *job, err error) {
 		j.res.Error = fmt.Errorf("not copied: %w: %w", pulls.ErrLimit, err).Error()
 		j.log.Warn("source pull limit reached; starting no more copies")
 	default:
-		j.res.Status, j.res.Error, j.res.Kind = report.StatusFailed, err.Error(), KindOf(err)
+		j.res.Status, j.res.Error, j.res.Kind, j.res.Side = report.StatusFailed, err.Error(), KindOf(err), SideOf(err)
 		j.log.WithError(err).Debug("tag failed") // the summary reports it
 	}
 }
@@ -66,7 +70,8 @@ func (e *Engine) fail(ctx context.Context, j *job, err error) {
 // and decides: skipped, conflict, planned (dry run), or to be copied. done
 // means j.res is final.
 func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
-	j = &job{t: t, res: report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms, Signature: t.Signature}}
+	j = &job{t: t, res: report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms,
+		Signature: t.Signature, Selection: t.Selection}}
 	j.log = e.o.log.WithFields(logrus.Fields{"source": j.res.Source, "destination": j.res.Destination})
 	src, mediaType, err := e.sourceDigest(ctx, t)
 	if err != nil {
@@ -80,6 +85,11 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 		return j, true
 	}
 	j.res.DestinationDigest = dst
+	if t.Keep != nil {
+		if handled, done := e.planPlatforms(ctx, j, dst, by); handled {
+			return j, done
+		}
+	}
 	switch {
 	case dst == src.String():
 		j.res.Status, j.res.Verified, j.res.VerifiedBy = report.StatusSkipped, true, by
@@ -133,12 +143,18 @@ func (e *Engine) transfer(ctx context.Context, j *job) (done bool) {
 		if immutable(err) {
 			err = fmt.Errorf("%s: %w: it has %s, the source %s (%w)", t.Destination, ErrImmutableTag, j.res.DestinationDigest, j.src, err)
 		} else {
-			err = fmt.Errorf("pushing %s: %w", t.Destination, e.hintByHost(err, t))
+			err = e.explainByHost(err, t, "pushing")
 		}
 		e.fail(ctx, j, err)
 		return true
 	}
+	j.res.Overwritten = j.res.DestinationDigest // planning skips an equal one: this was another
 	j.res.Status, j.res.DestinationDigest = report.StatusCopied, j.src.String()
+	if j.filtered { // made here, not read: j.idx is its manifest already
+		j.res.Platforms = verify.Platforms(j.idx)
+		j.log.Info(copiedMsg(j.res))
+		return !e.o.verify
+	}
 	idx, platforms, err := describe(desc)
 	if err != nil {
 		e.fail(ctx, j, fmt.Errorf("reading %s: %w", t.Source, err))
@@ -148,7 +164,7 @@ func (e *Engine) transfer(ctx context.Context, j *job) (done bool) {
 		j.res.Platforms = platforms
 	}
 	j.idx = idx
-	j.log.Info("copied")
+	j.log.Info(copiedMsg(j.res))
 	return !e.o.verify
 }
 
@@ -157,7 +173,7 @@ func (e *Engine) confirm(ctx context.Context, j *job) {
 	out, err := verify.Destination(ctx, e.dstRead, j.t.Destination, j.src, j.idx)
 	j.res.DestinationDigest = out.DestinationDigest
 	if err != nil {
-		e.fail(ctx, j, fmt.Errorf("verifying: %w", err))
+		e.fail(ctx, j, e.explainByHost(err, j.t, "verifying"))
 		return
 	}
 	j.res.Verified, j.res.VerifiedBy = true, report.VerifiedByRegistry
@@ -172,7 +188,7 @@ func (e *Engine) sourceDigest(ctx context.Context, t Task) (v1.Hash, types.Media
 	}
 	d, err := e.src.Head(ctx, t.Source)
 	if err != nil {
-		return v1.Hash{}, "", fmt.Errorf("source %s: %w", t.Source, withHint(e.srcSide, err))
+		return v1.Hash{}, "", explain(e.srcSide, report.SideSource, t.Source, "reading it", err)
 	}
 	return d.Digest, d.MediaType, nil
 }
@@ -189,7 +205,7 @@ func (e *Engine) destinationDigest(ctx context.Context, t Task) (string, string,
 		return "", report.VerifiedByRegistry, nil
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("destination %s: %w", t.Destination, withHint(e.dstSide, err))
+		return "", "", explain(e.dstSide, report.SideDestination, t.Destination, "reading it", err)
 	}
 	return d.Digest.String(), report.VerifiedByRegistry, nil
 }
@@ -199,7 +215,7 @@ func (e *Engine) fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor
 	return e.fetched.Do(ctx, ref.String(), func() (*remote.Descriptor, error) {
 		d, err := e.src.Get(ctx, ref)
 		if err != nil {
-			return nil, fmt.Errorf("fetching %s: %w", ref, withHint(e.srcSide, err))
+			return nil, explain(e.srcSide, report.SideSource, ref, "fetching it", err)
 		}
 		return d, nil
 	})

@@ -1,6 +1,9 @@
 package copy
 
-import "github.com/google/go-containerregistry/pkg/name"
+import (
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
 
 // Task is one tag (or digest) to migrate. The digests are hints from a
 // listing: when set, planning needs no registry request.
@@ -31,4 +34,13 @@ type Task struct {
 
 	// Signature marks a cosign-style sha256-<hex>.sig/.att/.sbom tag.
 	Signature bool
+
+	// Keep is --platform: nil copies every platform.
+	Keep *Platforms
+	// Images are the source's platform images (digest and platform;
+	// attestations as unknown/unknown), when a listing gave them: with
+	// them, Keep is planned without reading the source.
+	Images []v1.Descriptor
+	// Selection is why the task was chosen ("kept"), for --explain.
+	Selection string
 }

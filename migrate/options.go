@@ -28,6 +28,7 @@ type options struct {
 	verify        bool
 	noClobber     bool
 	filter        enumerate.Filter
+	selection     Selection
 	signatures    bool
 	referrers     bool
 	referrerTypes []string

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/sirupsen/logrus"
 
 	"github.com/crane-migrate/crane-migrate/copy"
@@ -117,23 +120,43 @@ func stopContext(ctx context.Context, stop <-chan struct{}) (context.Context, co
 func (r *run) outcome(ctx, stop context.Context, rep report.Report) error {
 	srcReg := r.src.Registry
 	switch {
-	case r.engine.PullLimited() && rep.Summary.Pending > 0:
+	case r.engine.PullLimited() && !strings.HasPrefix(notStarted(rep.Summary), "0 "):
 		when := "once the limit window resets (Docker Hub: within 6 hours, or sooner with a paid plan)"
 		if d, ok := r.src.Quota.Wait(srcReg.RegistryStr()); ok {
 			when = "after " + time.Now().Add(d).Format(time.RFC1123)
 		}
-		return fmt.Errorf("%w at %s: %d tags not started. Run the same command again %s; tags already copied "+
-			"are skipped at no pull cost (or use --on-rate-limit wait)", pulls.ErrLimit, srcReg, rep.Summary.Pending, when)
+		return fmt.Errorf("%w at %s: %s not started. Run the same command again %s; tags already copied "+
+			"are skipped at no pull cost (or use --on-rate-limit wait)", pulls.ErrLimit, srcReg, notStarted(rep.Summary), when)
 	case ctx.Err() != nil:
-		return fmt.Errorf("%w: copies in flight aborted (nothing half written), %d tags not done. "+
-			"Run the same command again to finish", ErrInterrupted, rep.Summary.Pending)
+		return fmt.Errorf("%w: copies in flight aborted (nothing half written), %s not done. "+
+			"Run the same command again to finish", ErrInterrupted, notStarted(rep.Summary))
 	case stop.Err() != nil:
-		return fmt.Errorf("%w: copies in flight finished, %d tags not started (and more not listed yet). "+
-			"Run the same command again to finish", ErrInterrupted, rep.Summary.Pending)
+		return fmt.Errorf("%w: copies in flight finished, %s not started (and more not listed yet). "+
+			"Run the same command again to finish", ErrInterrupted, notStarted(rep.Summary))
 	case !rep.OK():
 		return ErrFailures
 	}
 	return nil
+}
+
+// notStarted counts what the run left, as the summary does: tags, then
+// signature tags and repositories apart ("3 tags, 1 signature tag"), "0
+// tags" when nothing was left.
+func notStarted(s report.Summary) string {
+	var parts []string
+	if s.Pending > 0 {
+		parts = append(parts, report.Plural(s.Pending, "tag"))
+	}
+	if s.SignaturesPending > 0 {
+		parts = append(parts, report.Plural(s.SignaturesPending, "signature tag"))
+	}
+	if s.RepositoriesPending > 0 {
+		parts = append(parts, report.Plural(s.RepositoriesPending, "repository", "repositories"))
+	}
+	if len(parts) == 0 {
+		return "0 tags"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // pullPlan states the manifest GETs the plan needs against the source's
@@ -168,28 +191,73 @@ func plannedSource(rep report.Report) (name.Reference, bool) {
 	return nil, false
 }
 
-// repositories counts the destination repositories the run touched.
+// repositories counts the destination repositories the run touched: one
+// that failed to list (Summary.RepositoriesFailed) is not among them.
 func repositories(rep report.Report) int {
 	seen := map[string]bool{}
 	for _, res := range rep.Results {
-		seen[report.RepositoryOf(res.Destination)] = true
+		if res.Scope == "" { // a repository that failed to list was not migrated
+			seen[report.RepositoryOf(res.Destination)] = true
+		}
 	}
 	return len(seen)
 }
 
 // fail records a failure that has no single tag: a repository that could
-// not be listed, say. One cut short by Ctrl-C is pending, not failed. The
-// progress display counts it like any result, so its numbers agree with
-// the summary's.
+// not be listed or prepared. It is no tag, so it is counted apart
+// (report.Summary.RepositoriesFailed), and the display is told so by its
+// Scope, without a task added for it. One cut short by Ctrl-C is pending,
+// not failed.
 func (r *run) fail(ctx context.Context, source, destination string, err error) {
-	res := report.Result{Source: source, Destination: destination, Status: report.StatusFailed, Error: err.Error(), Kind: kindOf(err)}
+	r.failIn(ctx, report.ScopeRepository, source, destination, err)
+}
+
+// failEmpty records a namespace that listed no repository: a typo, or
+// credentials that cannot see it; not found, as far as the user can tell.
+func (r *run) failEmpty(ctx context.Context, source, destination string, err error) {
+	r.failIn(ctx, report.ScopeNamespace, source, destination, &emptyError{err})
+}
+
+// emptyError is a listing that found nothing: KindNotFound.
+type emptyError struct{ error }
+
+func (e *emptyError) Unwrap() error { return e.error }
+
+// failIn is fail for a scope: a namespace's listing fails as a namespace.
+func (r *run) failIn(ctx context.Context, scope, source, destination string, err error) {
+	res := report.Result{Source: source, Destination: destination, Status: report.StatusFailed, Kind: kindOf(err), Scope: scope}
+	if _, empty := err.(*emptyError); empty {
+		res.Kind = report.KindNotFound
+	}
+	res.Side, res.Error = r.words(scope, source, destination, res.Kind, err)
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		res.Status, res.Error, res.Kind = report.StatusPending, "not listed: interrupted", report.KindInterrupted
 	}
 	r.results.Add(res)
-	repo := report.RepositoryOf(destination)
-	r.o.progress.Add(repo, 1)
-	r.o.progress.Done(repo, res, 0)
+	r.o.progress.Done(report.RepositoryOf(destination), res, 0)
+}
+
+// words says what failed in the user's words, and on which side: the
+// listing libraries' texts (a diagnostic's map[name:…]) stay in the
+// debug log.
+func (r *run) words(scope, source, destination string, kind report.Kind, err error) (string, string) {
+	where, ref := report.SideSource, source
+	var te *transport.Error
+	if errors.As(err, &te) && te.Request != nil && te.Request.URL.Host != r.src.Registry.RegistryStr() {
+		where, ref = report.SideDestination, destination
+	}
+	r.log.WithError(err).WithField("scope", scope).Debug("listing failed")
+	switch {
+	case kind == report.KindNotFound && errors.Is(err, enumerate.ErrRepositoryNotFound):
+		return where, ref + ": no such " + scope + " at the " + where
+	case kind == report.KindUnauthorized && te != nil:
+		return where, ref + ": the " + where + " registry refused the credentials (401 Unauthorized)"
+	case kind == report.KindDenied && te != nil:
+		return where, ref + ": the " + where + " registry denied access (403 Forbidden)"
+	case te != nil:
+		return where, fmt.Sprintf("%s: the %s registry answered %d %s", ref, where, te.StatusCode, http.StatusText(te.StatusCode))
+	}
+	return "", err.Error()
 }
 
 // kindOf classifies a failure of the run's own (a listing, a Docker Hub

@@ -84,7 +84,7 @@ func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 	found, private := 0, 0
 	for repo, err := range r.srcList.Repositories(ctx, t.src) {
 		if err != nil {
-			r.fail(ctx, t.src.String(), t.dst.String(), err)
+			r.failIn(ctx, report.ScopeNamespace, t.src.String(), t.dst.String(), err)
 			return
 		}
 		found++
@@ -94,7 +94,7 @@ func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 		each(repo.Name, !r.srcList.HasHub())
 	}
 	if found == 0 {
-		r.fail(ctx, t.src.String(), t.dst.String(), errNoRepositories(t.src))
+		r.failEmpty(ctx, t.src.String(), t.dst.String(), errNoRepositories(t.src))
 	}
 	if r.srcList.HasHub() && private == 0 {
 		r.log.Warnf("the Docker Hub listing of %s shows no private repositories: if it has some, these credentials "+

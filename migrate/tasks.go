@@ -41,7 +41,14 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 	}
 	clean := false
 	defer func() { r.listed(dstRepo, clean) }()
-	sel := selection{}
+	if r.o.selection.needsDates() && !r.srcList.HasHub() { // CheckSelection refuses this before a run
+		r.fail(ctx, srcRepo.String(), dstRepo.String(), needsHub(r.o.selection, srcRepo.RegistryStr()))
+		return
+	}
+	sel := selection{pick: r.picker()}
+	// --keep-latest chooses among the whole listing: the tags that pass
+	// the other filters wait until it is read. Otherwise tags stream.
+	var candidates []enumerate.Tag
 	for t, err := range r.srcList.Tags(ctx, srcRepo) {
 		if fromCatalog && errors.Is(err, enumerate.ErrRepositoryNotFound) {
 			r.note(srcRepo, dstRepo, func(p *report.Repository) { p.Empty = true })
@@ -58,7 +65,16 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 		if !r.choose(srcRepo, dstRepo, t, &sel) {
 			continue
 		}
+		if sel.pick.KeepLatest > 0 {
+			candidates = append(candidates, t)
+			continue
+		}
 		if !r.queue(ctx, tasks, r.task(srcRepo, dstRepo, t, have)) {
+			return
+		}
+	}
+	if sel.pick.KeepLatest > 0 {
+		if !r.sendLatest(ctx, srcRepo, dstRepo, candidates, have, &sel, tasks) {
 			return
 		}
 	}
@@ -67,8 +83,9 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 
 // selection is what repoTasks chose so far.
 type selection struct {
+	pick       enumerate.Selection
 	signatures []enumerate.Tag
-	digests    map[string]bool // of the tags being migrated, when the listing gave them
+	digests    map[string]bool // of the images being migrated unchanged (and kept platforms), when the listing gave them
 	tags       []string
 	filtered   bool
 }
@@ -88,16 +105,13 @@ func (r *run) choose(srcRepo, dstRepo name.Repository, t enumerate.Tag, sel *sel
 		}
 		sel.signatures = append(sel.signatures, t) // they follow their image: sent after it
 		return false
-	case !r.o.filter.Match(t.Name):
-		r.exclude(srcRepo, dstRepo)
+	}
+	if v := sel.pick.Check(t); !v.Keep {
+		r.drop(srcRepo, dstRepo, t, v)
 		sel.filtered = true
 		return false
 	}
-	if sel.digests == nil {
-		sel.digests = map[string]bool{}
-	}
-	sel.digests[t.Digest] = true
-	sel.tags = append(sel.tags, t.Name)
+	sel.keep(t)
 	return true
 }
 
@@ -111,12 +125,14 @@ func (r *run) attachedWanted(artifactType string) bool {
 	return len(r.o.referrerTypes) == 0 || slices.Contains(r.o.referrerTypes, artifactType)
 }
 
-// sendSignatures sends the signature tags whose image was sent. A
+// sendSignatures sends the signature tags whose image was sent.
+// An index that --platform rewrites is no image sent: what signed its
+// digest does not apply to the new index; its kept platforms' do. A
 // signature follows its image: one whose image was filtered out stays
 // behind too. Without filters every image goes, so every signature does.
 func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Repository, have enumerate.Snapshot, sel *selection, tasks chan<- copy.Task) bool {
 	if len(sel.signatures) > 0 && sel.filtered && !r.srcList.HasHub() {
-		sel.digests = r.digestsOf(ctx, srcRepo, sel.tags)
+		sel.digests = r.digestsOf(ctx, srcRepo, sel.tags, len(sel.pick.Platforms) > 0)
 	}
 	for _, t := range sel.signatures {
 		if sel.filtered && !sel.digests[signedDigest(t.Name)] {
@@ -134,7 +150,10 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 // listing said about it.
 func (r *run) task(srcRepo, dstRepo name.Repository, t enumerate.Tag, have enumerate.Snapshot) copy.Task {
 	task := copy.Task{Source: srcRepo.Tag(t.Name), Destination: dstRepo.Tag(t.Name),
-		SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children, Signature: isSignature(t.Name)}
+		SourceDigest: t.Digest, Platforms: t.Platforms, Children: t.Children, Signature: isSignature(t.Name), Images: t.Images}
+	if r.o.selection.Explain && !task.Signature {
+		task.Selection = "kept"
+	}
 	r.fillDestination(&task, have, t.Name)
 	return task
 }
@@ -194,6 +213,9 @@ func (r *run) exclude(srcRepo, dstRepo name.Repository) {
 // queue counts a task for its repository and the display, then sends it
 // unless the run was stopped.
 func (r *run) queue(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bool {
+	if s := r.o.selection; len(s.Platforms) > 0 && !t.Signature {
+		t.Keep = &copy.Platforms{Want: s.Platforms, Flatten: s.Flatten}
+	}
 	r.repos.sent(t.Source.Context(), t.Destination.Context())
 	r.o.progress.Add(t.Destination.Context().String(), 1)
 	select {
@@ -206,10 +228,12 @@ func (r *run) queue(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bo
 
 // digestsOf HEADs tags (not a pull) to learn their digests when the listing
 // did not give them: only needed to match signatures to filtered images.
-func (r *run) digestsOf(ctx context.Context, repo name.Repository, tags []string) map[string]bool {
+// With --platform an index may be rewritten, which no HEAD can tell: its
+// signatures stay behind (noIndexes).
+func (r *run) digestsOf(ctx context.Context, repo name.Repository, tags []string, noIndexes bool) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range tags {
-		if d, err := r.src.Puller.Head(ctx, repo.Tag(t)); err == nil {
+		if d, err := r.src.Puller.Head(ctx, repo.Tag(t)); err == nil && !(noIndexes && d.MediaType.IsIndex()) {
 			out[d.Digest.String()] = true
 		}
 	}

@@ -82,6 +82,7 @@ func (r *run) track(ctx context.Context, results <-chan report.Result) {
 // repository's progress.
 func (r *run) record(ctx context.Context, res report.Result) {
 	r.results.Add(res)
+	r.excludedByEngine(res)
 	up, _ := r.engine.Traffic()
 	r.o.progress.Done(report.RepositoryOf(res.Destination), res, r.repos.uploaded(up))
 	if p := r.repos.finish(res); p != nil {
@@ -130,7 +131,8 @@ func (t *tracker) finish(res report.Result) *repoProgress {
 	}
 	p.done++
 	confirmed := res.Verified && res.VerifiedBy == report.VerifiedByRegistry
-	p.clean = p.clean && (res.Status == report.StatusCopied || res.Status == report.StatusSkipped) && confirmed
+	excluded := res.Status == report.StatusExcluded // --platform left it out, as a filter does: no copy owed
+	p.clean = p.clean && (excluded || (res.Status == report.StatusCopied || res.Status == report.StatusSkipped) && confirmed)
 	if p.closed && p.done == p.sent {
 		return p
 	}

@@ -21,6 +21,15 @@ func TestIsTerminal(t *testing.T) {
 	}
 	// Cleanup, not defer: the parallel subtests run after this function returns.
 	t.Cleanup(func() { ptmx.Close(); tty.Close() })
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 80}); err != nil {
+		t.Fatal(err)
+	}
+	// A terminal that reports no size: a pty nobody sized is 0×0.
+	uptmx, unsized, err := pty.Open()
+	if err != nil {
+		t.Fatalf("opening a pseudo-terminal: %v", err)
+	}
+	t.Cleanup(func() { uptmx.Close(); unsized.Close() })
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +45,7 @@ func TestIsTerminal(t *testing.T) {
 		{"a terminal", tty, term("xterm-256color"), true},
 		{"a terminal, TERM unset", tty, term(""), true},
 		{"a dumb terminal", tty, term("dumb"), false},
+		{"a terminal that reports no size", unsized, term("xterm"), false},
 		{"a pipe", w, term("xterm"), false},
 		{"a buffer", &bytes.Buffer{}, term("xterm"), false},
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/crane-migrate/crane-migrate/report"
 )
 
 // rates returns tags and bytes per second since the start, when there is
@@ -53,8 +55,9 @@ func (v *view) percent() int {
 	return min(100, v.Done*100/v.Total)
 }
 
-// outcomes lists the counts: copied, skipped and failed always, the rest
-// when there are any.
+// outcomes lists the counts as the summary does: copied, skipped and
+// failed always, the rest when there are any; signature tags and
+// repositories that failed to list apart.
 func (v *view) outcomes() string {
 	parts := []string{
 		fmt.Sprintf("%d copied", v.Copied),
@@ -64,12 +67,34 @@ func (v *view) outcomes() string {
 	for _, c := range []struct {
 		n    int
 		what string
-	}{{v.Planned, "planned"}, {v.Verified, "verified"}, {v.Conflict, "in conflict"}, {v.Pending, "not started"}} {
+	}{{v.Overwritten, "overwritten"}, {v.Planned, "planned"}, {v.Verified, "verified"}, {v.Conflict, "in conflict"}, {v.Pending, "not started"}} {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
 		}
 	}
-	return strings.Join(parts, ", ")
+	s := strings.Join(parts, ", ")
+	if v.Signatures > 0 {
+		s += " (+" + report.Plural(v.Signatures, "signature tag") + signatureTrouble(v.SigFailed, v.SigPending) + ")"
+	}
+	if v.ReposFailed > 0 {
+		s += "; " + report.Plural(v.ReposFailed, "repository", "repositories") + " failed to list"
+	}
+	if v.ReposPending > 0 {
+		s += "; " + report.Plural(v.ReposPending, "repository", "repositories") + " not listed"
+	}
+	return s
+}
+
+// signatureTrouble is ", 2 failed, 1 not started" of signature tags.
+func signatureTrouble(failed, pending int) string {
+	s := ""
+	if failed > 0 {
+		s += fmt.Sprintf(", %d failed", failed)
+	}
+	if pending > 0 {
+		s += fmt.Sprintf(", %d not started", pending)
+	}
+	return s
 }
 
 // The overall bar is two lines, so that each fits an 80-column terminal:
@@ -144,7 +169,9 @@ func (v *view) fields() logrus.Fields {
 	if !v.Enumerated {
 		f["counting"] = true
 	}
-	for k, n := range map[string]int{"planned": v.Planned, "verified": v.Verified, "conflict": v.Conflict, "pending": v.Pending} {
+	for k, n := range map[string]int{"planned": v.Planned, "verified": v.Verified, "conflicts": v.Conflict, "pending": v.Pending,
+		"overwritten": v.Overwritten, "signatures": v.Signatures, "signaturesFailed": v.SigFailed, "signaturesPending": v.SigPending,
+		"repositoriesFailed": v.ReposFailed, "repositoriesPending": v.ReposPending} {
 		if n > 0 {
 			f[k] = n
 		}

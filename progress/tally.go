@@ -7,13 +7,20 @@ import (
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
-// counts are the run's numbers at one instant. Done counts tasks that ended
-// with an outcome; a pending one (never started) is counted apart and does
-// not advance the bar.
+// counts are the run's numbers at one instant, counted as report.Summarize
+// counts them. Done counts tags that ended with an outcome; a pending one
+// (never started) is counted apart and does not advance the bar. A
+// signature tag is in Total until it ends, then in Signatures (its outcome
+// apart from the tags'): the display cannot tell it from a tag before. A
+// repository that failed to list is no task: it is in ReposFailed only.
 type counts struct {
 	Total, Done, Running int
-	// outcomes of the tasks that ended
-	Copied, Skipped, Failed, Planned, Verified, Conflict, Pending int
+	// outcomes of the tags that ended
+	Copied, Skipped, Failed, Planned, Verified, Conflict, Pending, Overwritten int
+	// signature tags that ended, and those of them failed or not started
+	Signatures, SigFailed, SigPending int
+	// repositories (or namespaces) that failed to list, or were not listed
+	ReposFailed, ReposPending int
 
 	Bytes      int64
 	Enumerated bool
@@ -74,30 +81,20 @@ func (t *tally) start(name string) {
 }
 
 func (t *tally) end(name string, res report.Result, bytes int64) {
+	if res.Scope != "" {
+		t.endScope(res)
+		return
+	}
 	r := t.repo(name)
 	if r.Running > 0 { // a Done without its Start must not drive the count negative
 		r.Running--
 		t.Running--
 	}
 	r.Ended++
-	switch res.Status {
-	case report.StatusCopied:
-		t.Copied++
-	case report.StatusSkipped:
-		t.Skipped++
-	case report.StatusFailed:
-		t.Failed++
-	case report.StatusPlanned:
-		t.Planned++
-	case report.StatusVerified:
-		t.Verified++
-	case report.StatusConflict:
-		t.Conflict++
-	case report.StatusPending:
-		t.Pending++
-	}
-	if res.Status != report.StatusPending {
-		t.Done++
+	if res.Signature {
+		t.endSignature(res)
+	} else {
+		t.endTag(res)
 	}
 	if bytes > 0 {
 		t.Bytes += bytes
@@ -107,6 +104,56 @@ func (t *tally) end(name string, res report.Result, bytes int64) {
 	if r.Running == 0 && r.Ended >= r.Total {
 		delete(t.active, name)
 		delete(t.repos, name)
+	}
+	t.version++
+}
+
+// endTag counts an ordinary tag's outcome.
+func (t *tally) endTag(res report.Result) {
+	switch res.Status {
+	case report.StatusCopied:
+		t.Copied++
+		if res.Overwritten != "" {
+			t.Overwritten++
+		}
+	case report.StatusSkipped:
+		t.Skipped++
+	case report.StatusFailed:
+		t.Failed++
+	case report.StatusPlanned:
+		t.Planned++
+	case report.StatusConflict:
+		t.Conflict++
+	case report.StatusPending:
+		t.Pending++
+	}
+	if res.Verified { // a copy confirmed, a skip, or the verify command's: as the summary counts
+		t.Verified++
+	}
+	if res.Status != report.StatusPending {
+		t.Done++
+	}
+}
+
+// endSignature moves a signature tag from Total to Signatures.
+func (t *tally) endSignature(res report.Result) {
+	t.Total--
+	t.Signatures++
+	switch res.Status {
+	case report.StatusFailed:
+		t.SigFailed++
+	case report.StatusPending:
+		t.SigPending++
+	}
+}
+
+// endScope counts a repository or namespace that could not be listed.
+func (t *tally) endScope(res report.Result) {
+	switch res.Status {
+	case report.StatusFailed:
+		t.ReposFailed++
+	case report.StatusPending:
+		t.ReposPending++
 	}
 	t.version++
 }
@@ -152,5 +199,5 @@ func (v *view) repo(name string) (repoCounts, bool) {
 
 // complete says every enumerated task ended with an outcome.
 func (v *view) complete() bool {
-	return v.Enumerated && v.Done >= v.Total && v.Pending == 0
+	return v.Enumerated && v.Done >= v.Total && v.Pending+v.SigPending+v.ReposPending == 0
 }

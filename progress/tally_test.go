@@ -20,6 +20,41 @@ func TestTally(t *testing.T) {
 		wantActive []string
 	}{
 		{
+			name: "a signature tag ends counted apart from the tags, as the summary counts it",
+			steps: func(t *tally) {
+				t.add(a, 3)
+				t.start(a)
+				t.end(a, result(report.StatusCopied), 0)
+				t.start(a)
+				t.end(a, report.Result{Status: report.StatusFailed, Signature: true}, 0)
+			},
+			wantCounts: counts{Total: 2, Done: 1, Copied: 1, Signatures: 1, SigFailed: 1},
+			wantActive: []string{a},
+		},
+		{
+			name: "verified counts every tag the destination confirmed, as the summary does",
+			steps: func(t *tally) {
+				t.add(a, 2)
+				t.end(a, report.Result{Status: report.StatusCopied, Verified: true}, 0)
+				t.end(a, report.Result{Status: report.StatusSkipped, Verified: true}, 0)
+			},
+			wantCounts: counts{Total: 2, Done: 2, Copied: 1, Skipped: 1, Verified: 2},
+		},
+		{
+			name:       "a repository that failed to list is no tag",
+			steps:      func(t *tally) { t.end(a, report.Result{Status: report.StatusFailed, Scope: report.ScopeRepository}, 0) },
+			wantCounts: counts{ReposFailed: 1},
+		},
+		{
+			name: "an overwrite is a copy, counted as such too",
+			steps: func(t *tally) {
+				t.add(a, 1)
+				t.start(a)
+				t.end(a, report.Result{Status: report.StatusCopied, Overwritten: "sha256:old"}, 0)
+			},
+			wantCounts: counts{Total: 1, Done: 1, Copied: 1, Overwritten: 1},
+		},
+		{
 			name:       "a repository shows once its first task starts",
 			steps:      func(t *tally) { t.add(a, 3); t.add(b, 2); t.start(b) },
 			wantCounts: counts{Total: 5, Running: 1},
@@ -77,9 +112,10 @@ func TestTally(t *testing.T) {
 			steps: func(t *tally) {
 				t.add(a, 7)
 				for _, s := range []report.Status{report.StatusCopied, report.StatusSkipped, report.StatusFailed,
-					report.StatusPlanned, report.StatusVerified, report.StatusConflict, report.StatusPending} {
+					report.StatusPlanned, report.StatusConflict, report.StatusPending} {
 					t.end(a, result(s), 0)
 				}
+				t.end(a, report.Result{Status: report.StatusVerified, Verified: true}, 0)
 				t.enumerationDone()
 			},
 			wantCounts: counts{Total: 7, Done: 6, Copied: 1, Skipped: 1, Failed: 1, Planned: 1,

@@ -56,6 +56,16 @@ type Result struct {
 	// Signature marks a sha256-<hex>.sig/.att/.sbom tag: it follows the image
 	// it belongs to and is counted apart from ordinary tags.
 	Signature bool `json:"signature,omitempty"`
+	// Scope marks a failure that is no tag's (ScopeRepository,
+	// ScopeNamespace): what could not be listed or prepared. Such results
+	// are counted apart from tags, in Summary.RepositoriesFailed.
+	Scope string `json:"scope,omitempty"`
+	// Side says where a failure happened (SideSource, SideDestination),
+	// when known: a not-found means another thing on each side.
+	Side string `json:"side,omitempty"`
+	// Overwritten is the digest the destination tag had before this run
+	// copied another over it.
+	Overwritten string `json:"overwritten,omitempty"`
 	// Referrers is what is attached to the tag's image (and, for an
 	// index, to its platforms' images) by subject: OCI 1.1 referrers.
 	Referrers *Referrers `json:"referrers,omitempty"`
@@ -99,6 +109,9 @@ const (
 	KindDenied          Kind = "denied"
 	KindDigestMismatch  Kind = "digest-mismatch"
 	KindPlatformMissing Kind = "platform-missing"
+	// KindPlatformExtra: a copy filtered by --platform has, at the
+	// destination, a manifest the filter did not select.
+	KindPlatformExtra   Kind = "platform-extra"
 	KindReferrerMissing Kind = "referrer-missing"
 	KindImmutable       Kind = "immutable"
 	KindPullLimit       Kind = "pull-limit"
@@ -152,6 +165,18 @@ type Summary struct {
 	Planned    int `json:"planned"`
 	Pending    int `json:"pending"`
 	Verified   int `json:"verified"`
+	// Overwritten counts the copied tags whose destination had another
+	// digest before.
+	Overwritten int `json:"overwritten"`
+	// SignaturesFailed and SignaturesPending break Signatures down as
+	// Failed and Pending do the tags.
+	SignaturesFailed  int `json:"signaturesFailed"`
+	SignaturesPending int `json:"signaturesPending"`
+	// RepositoriesFailed counts the results with a Scope: repositories or
+	// namespaces that could not be listed or prepared, apart from Total.
+	RepositoriesFailed int `json:"repositoriesFailed"`
+	// RepositoriesPending counts those an interrupt left unlisted.
+	RepositoriesPending int `json:"repositoriesPending"`
 	// Excluded counts the excluded results (see StatusExcluded), apart
 	// from Total; Filtered the tags whose index --platform rewrote.
 	Excluded int `json:"excluded,omitempty"`
@@ -285,6 +310,15 @@ func Summarize(results []Result) Summary {
 			s.Excluded++
 			continue
 		}
+		if r.Scope != "" { // no tag: counted apart
+			switch r.Status {
+			case StatusFailed:
+				s.RepositoriesFailed++
+			case StatusPending:
+				s.RepositoriesPending++
+			}
+			continue
+		}
 		if r.Filtered != nil {
 			s.Filtered++
 		}
@@ -292,9 +326,9 @@ func Summarize(results []Result) Summary {
 			s.Signatures++
 			switch r.Status {
 			case StatusFailed:
-				s.Failed++
+				s.SignaturesFailed++
 			case StatusPending:
-				s.Pending++
+				s.SignaturesPending++
 			}
 			continue
 		}
@@ -304,6 +338,9 @@ func Summarize(results []Result) Summary {
 			s.Conflicts++
 		case StatusCopied:
 			s.Copied++
+			if r.Overwritten != "" {
+				s.Overwritten++
+			}
 		case StatusSkipped:
 			s.Skipped++
 		case StatusFailed:
@@ -322,7 +359,9 @@ func Summarize(results []Result) Summary {
 
 // OK reports whether the run needs no attention: nothing failed, left or in conflict.
 func (r Report) OK() bool {
-	return r.Summary.Failed == 0 && r.Summary.Pending == 0 && r.Summary.Conflicts == 0
+	s := r.Summary
+	return s.Failed+s.SignaturesFailed+s.RepositoriesFailed == 0 && s.Pending+s.SignaturesPending+s.RepositoriesPending == 0 &&
+		s.Conflicts == 0
 }
 
 // WriteFile writes the JSON report to path.
@@ -346,68 +385,6 @@ func (r Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
-}
-
-// PrintSummary writes the short human summary: counts, then each failure with
-// its reason.
-func (r Report) PrintSummary(w io.Writer) {
-	s := r.Summary
-	fmt.Fprintf(w, "%d tags: %d copied, %d skipped, %d failed, %d planned, %d verified",
-		s.Total, s.Copied, s.Skipped, s.Failed, s.Planned, s.Verified)
-	if s.Pending > 0 {
-		fmt.Fprintf(w, ", %d not started", s.Pending)
-	}
-	if s.Conflicts > 0 {
-		fmt.Fprintf(w, ", %d in conflict", s.Conflicts)
-	}
-	if s.Signatures > 0 {
-		fmt.Fprintf(w, " (+%d signature and attestation tags)", s.Signatures)
-	}
-	if s.Excluded > 0 {
-		fmt.Fprintf(w, "; %d excluded", s.Excluded)
-	}
-	if rs := s.Referrers; rs.Found > 0 {
-		fmt.Fprintf(w, "; attached artifacts: %d found, %d copied, %d already there", rs.Found, rs.Copied, rs.Skipped)
-		if rs.Planned > 0 {
-			fmt.Fprintf(w, ", %d planned", rs.Planned)
-		}
-		if rs.Failed > 0 {
-			fmt.Fprintf(w, ", %d failed", rs.Failed)
-		}
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%d repositories · %s uploaded · %d blobs mounted instead · %.1fs\n",
-		s.Repositories, bytesString(s.BytesUploaded), s.Mounts, s.Seconds)
-	if s.Filtered > 0 {
-		fmt.Fprintf(w, "warning: --platform rewrote %d indexes: the destination's have new digests (\"filtered\" in the report "+
-			"maps each old digest to its new one); signatures and attestations made for the original indexes do not apply "+
-			"to them and were not copied onto them (each kept platform's own were)\n", s.Filtered)
-	}
-	for _, repo := range r.Repositories {
-		if repo.Visibility != "" || repo.Error != "" || repo.Categories != "" || strings.HasPrefix(repo.Metadata, "failed") || strings.HasPrefix(repo.Metadata, "skipped") {
-			var parts []string
-			for _, p := range []string{repo.Visibility, repo.Metadata, repo.Error} {
-				if p != "" {
-					parts = append(parts, p)
-				}
-			}
-			if repo.Categories != "" {
-				parts = append(parts, "categories "+repo.Categories)
-			}
-			fmt.Fprintf(w, "  REPOSITORY %s: %s\n", repo.Destination, strings.Join(parts, "; "))
-		}
-	}
-	for _, res := range r.Results {
-		switch res.Status {
-		case StatusFailed:
-			fmt.Fprintf(w, "  FAILED   %s -> %s: %s\n", res.Source, res.Destination, res.Error)
-			if h := Hint(res.Kind); h != "" {
-				fmt.Fprintf(w, "           hint: %s\n", h)
-			}
-		case StatusConflict:
-			fmt.Fprintf(w, "  CONFLICT %s -> %s: %s\n", res.Source, res.Destination, res.Error)
-		}
-	}
 }
 
 // PrintSelection writes, one line per tag, which filter kept or dropped it
@@ -452,7 +429,7 @@ func Hint(k Kind) string {
 		return "check the credentials named above: docker login HOST, or CRANE_MIGRATE_SRC_*/CRANE_MIGRATE_DST_*"
 	case KindNotFound:
 		return "check that the tag or repository exists at the source"
-	case KindDigestMismatch, KindPlatformMissing, KindReferrerMissing:
+	case KindDigestMismatch, KindPlatformMissing, KindPlatformExtra, KindReferrerMissing:
 		return "the destination differs from the source: run the migration again to copy it over"
 	case KindInvalidName:
 		return "rename the repository: Docker Hub names are 2-255 lowercase letters, digits and . _ - separators"

@@ -27,8 +27,16 @@ func TestSummaryAndOK(t *testing.T) {
 		{"conflict", []report.Result{{Status: report.StatusConflict}}, report.Summary{Total: 1, Conflicts: 1}, false},
 		{"signatures apart", []report.Result{{Status: report.StatusCopied}, {Status: report.StatusCopied, Signature: true}},
 			report.Summary{Total: 1, Copied: 1, Signatures: 1}, true},
-		{"a failed signature still fails", []report.Result{{Status: report.StatusFailed, Signature: true}},
-			report.Summary{Signatures: 1, Failed: 1}, false},
+		{"a failed signature still fails, counted apart from tags", []report.Result{{Status: report.StatusFailed, Signature: true}},
+			report.Summary{Signatures: 1, SignaturesFailed: 1}, false},
+		{"a signature not started", []report.Result{{Status: report.StatusPending, Signature: true}},
+			report.Summary{Signatures: 1, SignaturesPending: 1}, false},
+		{"a repository that failed to list is no tag", []report.Result{{Status: report.StatusFailed, Scope: report.ScopeNamespace}},
+			report.Summary{RepositoriesFailed: 1}, false},
+		{"a repository left unlisted", []report.Result{{Status: report.StatusPending, Scope: report.ScopeRepository}},
+			report.Summary{RepositoriesPending: 1}, false},
+		{"an overwrite", []report.Result{{Status: report.StatusCopied, Overwritten: "sha256:old", Verified: true}},
+			report.Summary{Total: 1, Copied: 1, Overwritten: 1, Verified: 1}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +80,7 @@ func TestJSONShape(t *testing.T) {
 	}
 	var sum bytes.Buffer
 	c.Report().PrintSummary(&sum)
-	if !strings.HasPrefix(sum.String(), "1 tags: 1 copied") {
+	if !strings.HasPrefix(sum.String(), "1 tag: 1 copied") {
 		t.Errorf("summary line %q", sum.String())
 	}
 }

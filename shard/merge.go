@@ -125,4 +125,3 @@ func addPlans(a, b *report.PullPlan) *report.PullPlan {
 	}
 	return &sum
 }
-

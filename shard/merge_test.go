@@ -180,7 +180,7 @@ func TestRead(t *testing.T) {
 	})
 	t.Run("pods' logs, a report as each one's last line", func(t *testing.T) {
 		log := strings.Join([]string{
-			`{"level":"info","msg":"copied","summary":"not a report"}`,
+			`{"level":"info","msg":"copied","summary":{"total":1}}`,
 			"time=now level=warning msg=slow",
 			string(doc(in[0])),
 			`{"level":"info","msg":"done"}`,
@@ -204,4 +204,3 @@ func TestRead(t *testing.T) {
 		}
 	})
 }
-

@@ -24,8 +24,11 @@ const (
 	DialTimeout = 3 * time.Second
 	// PreflightTimeout bounds a side's registry checks (ping and
 	// credentials), retries included: a registry that accepts connections
-	// but does not answer fails the run in seconds, not minutes.
-	PreflightTimeout = 10 * time.Second
+	// but does not answer fails the run in seconds, not minutes. It is
+	// shorter than net/http's 10 s TLS handshake timeout, so a silent
+	// registry ends the check as one "no answer" and never as a handshake
+	// timeout that the retry layer would retry (and warn about) first.
+	PreflightTimeout = 8 * time.Second
 )
 
 var (

@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/crane-migrate/crane-migrate/report"
 )
 
 // Outcome is what a comparison found.
@@ -21,6 +23,8 @@ type Outcome struct {
 	SourceDigest      string
 	DestinationDigest string
 	Platforms         []string
+	// Filtered is set by CompareFiltered when --platform rewrote the copy.
+	Filtered *report.Filtered
 }
 
 // Destination checks ref at the destination against a source already in

@@ -32,6 +32,8 @@ func newApp(name string, stdout, stderr io.Writer, run *runEnv) *cli.App {
 			newVerifyCommand(run),
 			newDemoCommand(run),
 			newExportCommand(run),
+			newJobCommand(run),
+			newReportCommand(run),
 			newRewriteCommand(),
 			newCompletionCommand(),
 			newVersionCommand(),

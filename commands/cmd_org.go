@@ -14,7 +14,7 @@ func newOrgCommand(run *runEnv) *cli.Command {
 		ArgsUsage: "SRC_NS DST_NS",
 		Description: "SRC_NS and DST_NS are Docker Hub namespaces (oldorg) or registry namespaces " +
 			"(registry.example.com/team). Repositories come from the Docker Hub API or the registry's _catalog.",
-		Flags: append(copyFlags(),
+		Flags: append(append(copyFlags(), shardFlags()...),
 			&cli.StringFlag{Name: "repos-file", EnvVars: env("REPOS_FILE"),
 				Usage: "migrate only the repositories listed in `FILE`, one per line (# comments allowed)"}),
 		Action: func(c *cli.Context) error {
@@ -23,6 +23,9 @@ func newOrgCommand(run *runEnv) *cli.Command {
 			}
 			cfg := completeMigrate(c)
 			if err := cfg.validate(); err != nil {
+				return err
+			}
+			if err := cfg.completeShard(c); err != nil {
 				return err
 			}
 			src, dst, repos, err := parseNamespaces(c, cfg.tls)

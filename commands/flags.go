@@ -9,8 +9,36 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/crane-migrate/crane-migrate/migrate"
+	"github.com/crane-migrate/crane-migrate/shard"
 	"github.com/crane-migrate/crane-migrate/side"
 )
+
+// shardFlags split a namespace run across processes (org only).
+func shardFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "shard", EnvVars: env("SHARD"),
+			Usage: "migrate only shard `I/N` of the namespace's repositories (a stable hash of each name): N runs with I = 0…N-1 cover each once"},
+		&cli.IntFlag{Name: "shards", EnvVars: env("SHARDS"),
+			Usage: "with no --shard: shard JOB_COMPLETION_INDEX of `N`, as a pod of an Indexed Job (see the job command)"},
+		&cli.BoolFlag{Name: "report-stdout", EnvVars: env("REPORT_STDOUT"),
+			Usage: "print the JSON report as one line on stdout, last (for kubectl logs | report merge -)"},
+	}
+}
+
+// completeShard reads --shard, or --shards and JOB_COMPLETION_INDEX.
+func (m *migrateConfig) completeShard(c *cli.Context) error {
+	m.reportStdout = c.Bool("report-stdout")
+	var err error
+	switch {
+	case c.String("shard") != "":
+		if m.shard, err = shard.Parse(c.String("shard")); err == nil && c.IsSet("shards") && c.Int("shards") != m.shard.Count {
+			return usagef("--shard %s and --shards %d disagree", m.shard, c.Int("shards"))
+		}
+	case c.IsSet("shards"):
+		m.shard, err = shard.FromEnv(c.Int("shards"))
+	}
+	return asUsage(err)
+}
 
 const envPrefix = "CRANE_MIGRATE_"
 
@@ -137,6 +165,9 @@ type migrateConfig struct {
 	selection          migrate.Selection
 	// accounts: the command takes --src-username and --dst-username.
 	accounts bool
+	// shard is this run's part of a sharded namespace run (org only).
+	shard        shard.Spec
+	reportStdout bool
 }
 
 func completeMigrate(c *cli.Context) migrateConfig {

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -78,6 +79,7 @@ func (m migrateConfig) runOptions(run *runEnv, p migrate.Progress) []migrate.Opt
 		migrate.WithAllowPublicDestination(m.allowPublic),
 		migrate.WithImmutableRules(m.copyImmutable),
 		migrate.WithPullLimitWait(m.onRateLimit == "wait"),
+		migrate.WithShard(m.shard),
 	}
 }
 
@@ -109,7 +111,17 @@ func printReport(c *cli.Context, cfg migrateConfig, rep report.Report, log logru
 	}
 	printNoMatch(stdout, cfg, rep)
 	if cfg.reportFile != "" {
-		return rep.WriteFile(cfg.reportFile)
+		if err := rep.WriteFile(cfg.reportFile); err != nil {
+			return err
+		}
+	}
+	if cfg.reportStdout { // last, on a line of its own: a pod's last line of output
+		line, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", line)
+		return err
 	}
 	return nil
 }

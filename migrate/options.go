@@ -9,6 +9,7 @@ import (
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/shard"
 )
 
 // Progress is told what the run does, for a display; called from several
@@ -39,6 +40,7 @@ type options struct {
 	wait          bool
 	stop          <-chan struct{}
 	progress      Progress
+	shard         shard.Spec
 }
 
 func defaults() options {
@@ -49,6 +51,16 @@ func defaults() options {
 
 // Option configures a run.
 type Option func(*options) error
+
+// WithShard migrates only the repositories of a namespace that s owns
+// (all of them are still listed), and records them in the report.
+// Default: the zero Spec, every repository.
+func WithShard(s shard.Spec) Option {
+	return func(o *options) error {
+		o.shard = s
+		return nil
+	}
+}
 
 // WithJobs sets the engine's workers per stage. Default: copy.DefaultJobs.
 func WithJobs(n int) Option {

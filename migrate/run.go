@@ -38,6 +38,7 @@ type run struct {
 	results  report.Collector
 	repos    tracker
 	events   chan listed // a repository's tasks are all sent
+	owned    []string    // the shard's repositories, written by the producer only
 }
 
 // Run migrates target from src to dst and returns the report. ctx ends
@@ -78,6 +79,7 @@ func Run(ctx context.Context, target Target, src, dst *side.Side, opts ...Option
 	rep.Summary.Repositories = repositories(rep)
 	rep.Summary.BytesUploaded, rep.Summary.Mounts = r.engine.Traffic()
 	rep.Summary.Seconds = time.Since(started).Round(100 * time.Millisecond).Seconds()
+	rep.Shard = r.o.shard.Info(r.owned)
 	if o.dryRun {
 		rep.PullPlan = r.pullPlan(ctx, rep)
 	}

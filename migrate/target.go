@@ -69,6 +69,10 @@ func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 	var g errgroup.Group
 	g.SetLimit(r.o.jobs)
 	each := func(rel string, fromCatalog bool) {
+		if !r.o.shard.Owns(rel) {
+			return
+		}
+		r.owned = append(r.owned, rel)
 		g.Go(func() error {
 			r.namespaceRepo(ctx, t.src, t.dst, rel, fromCatalog, tasks)
 			return nil

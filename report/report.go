@@ -225,6 +225,8 @@ type Report struct {
 	Repositories []Repository `json:"repositories,omitempty"`
 	// PullPlan is a dry run's count of the source pulls the copy needs.
 	PullPlan *PullPlan `json:"pullPlan,omitempty"`
+	// Shard is set by a sharded namespace run (org --shard/--shards).
+	Shard *ShardInfo `json:"shard,omitempty"`
 }
 
 // PullPlan is the source manifest GETs (Docker Hub pulls) a plan needs,

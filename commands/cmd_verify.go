@@ -15,7 +15,7 @@ func newVerifyCommand(run *runEnv) *cli.Command {
 		ArgsUsage: "SRC DST",
 		Description: "SRC and DST are references (one tag), repositories (every source tag), or with --org " +
 			"namespaces. Digests must be equal and, for an index, every platform present at the destination.",
-		Flags: append(sharedFlags(),
+		Flags: append(append(sharedFlags(), shardFlags()...),
 			&cli.BoolFlag{Name: "org", EnvVars: env("VERIFY_ORG"), Usage: "SRC and DST are namespaces"},
 			&cli.StringFlag{Name: "repos-file", EnvVars: env("REPOS_FILE"),
 				Usage: "with --org, verify only the repositories listed in `FILE`"}),
@@ -27,6 +27,12 @@ func newVerifyCommand(run *runEnv) *cli.Command {
 			cfg.check = true
 			if err := cfg.validate(); err != nil {
 				return err
+			}
+			if err := cfg.completeShard(c); err != nil {
+				return err
+			}
+			if cfg.shard.Sharded() && !c.Bool("org") {
+				return usagef("--shard and --shards split a namespace: they go with verify --org")
 			}
 			target, srcReg, dstReg, err := verifyTarget(c, &cfg)
 			if err != nil {

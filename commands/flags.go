@@ -13,7 +13,7 @@ import (
 	"github.com/crane-migrate/crane-migrate/side"
 )
 
-// shardFlags split a namespace run across processes (org only).
+// shardFlags split a namespace run across processes (org, verify --org).
 func shardFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "shard", EnvVars: env("SHARD"),

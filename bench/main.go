@@ -4,7 +4,9 @@
 // proxies that add a delay per request and count requests by kind and bytes.
 // Wall time wobbles; request counts do not, and they are what a registry
 // charges for. Run: go run ./bench [-repos 3 -tags 20 -runs 3 -delay 20ms].
-// With -scale it measures a --dry-run of one large org instead (scale.go).
+// With -scale it measures a --dry-run of one large org instead (scale.go);
+// -case realistic runs the default case on images of 8 layers (realistic.go),
+// -case bigorg a large org through a rate-limited fake Hub API (bigorg.go).
 package main
 
 import (
@@ -24,6 +26,7 @@ type config struct {
 	storage                 string
 	referrers               bool    // crane-migrate's --referrers
 	attached                float64 // share of images with an SBOM and its signature attached by subject
+	realistic               bool    // -case realistic: 8-layer images (realistic.go)
 }
 
 func main() {
@@ -40,11 +43,21 @@ func main() {
 	flag.StringVar(&c.storage, "storage", "memory", "where the registries keep their files: memory (/dev/shm) or disk (see storage.go)")
 	flag.BoolVar(&c.referrers, "referrers", true, "crane-migrate moves attached artifacts (--referrers); false measures the copy alone")
 	flag.Float64Var(&c.attached, "attached", 0, "share of images with an SBOM, and a signature of the SBOM, attached by subject (OCI 1.1)")
+	kase := flag.String("case", "", "what to measure: \"\" (the default case), realistic (8-layer images) or bigorg (a large org behind a rate-limited Hub API)")
 	scale := addScaleFlags(flag.CommandLine)
+	big := addBigorgFlags(flag.CommandLine)
 	flag.Parse()
 	do := run
-	if scale.on {
+	switch {
+	case scale.on:
 		do = func(ctx context.Context, c config) error { return runScale(ctx, *scale, c) }
+	case *kase == "realistic":
+		c.realistic, c.multiArch = true, 0 // realistic images are single-platform: see realistic.go
+	case *kase == "bigorg":
+		do = func(ctx context.Context, c config) error { return runBigorg(ctx, *big, c) }
+	case *kase != "":
+		fmt.Fprintf(os.Stderr, "bench: -case %q: want realistic or bigorg\n", *kase)
+		os.Exit(2)
 	}
 	if err := do(context.Background(), c); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

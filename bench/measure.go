@@ -100,9 +100,9 @@ func median(ds []time.Duration) time.Duration {
 
 func print(rows []*row, tags, manifests int, c config) {
 	fmt.Printf("scenario: %d repositories × %d tags (%d tags, %d unique manifests), %.0f%% multi-arch, %.0f%% sharing a digest, "+
-		"shared base layer, %.0f%% with an SBOM and its signature attached, crane-migrate --referrers=%v, %d jobs, "+
+		"%s, %.0f%% with an SBOM and its signature attached, crane-migrate --referrers=%v, %d jobs, "+
 		"%v added per request, registry storage on %s, median of %d runs\n\n",
-		c.repos, c.tags, tags, manifests, c.multiArch*100, c.shared*100, c.attached*100, c.referrers, c.jobs, c.delay, c.storage, c.runs)
+		c.repos, c.tags, tags, manifests, c.multiArch*100, c.shared*100, layersText(c), c.attached*100, c.referrers, c.jobs, c.delay, c.storage, c.runs)
 	fmt.Printf("%-22s %-22s %9s %9s %6s %8s %8s %7s %9s %10s %9s\n",
 		"case", "tool", "wall", "manif.GET", "HEADs", "blob GET", "uploads", "mounts", "requests", "bytes", "reg. CPU")
 	for _, r := range rows {

@@ -54,6 +54,15 @@ func run(ctx context.Context, c config) error {
 		}
 	}
 	print(out, tags, manifests, c)
+	if c.attached > 0 && c.referrers {
+		logf("attached artifacts: crane-migrate with --referrers=false")
+		costs, err := attachedCost(ctx, c, src, srcProxy, tags, get)
+		if err != nil {
+			return err
+		}
+		fmt.Println()
+		printAttached(c, tags, costs)
+	}
 	return nil
 }
 

@@ -22,6 +22,12 @@ func seed(ctx context.Context, host string, c config) (tags, manifests int, err 
 	}
 	opts := []harness.SeedOption{harness.WithSharedBase(base), harness.WithLayerSize(c.layer)}
 	platforms := []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64", Variant: "v8"}}
+	var realistic *realisticSeeder
+	if c.realistic {
+		if realistic, err = newRealisticSeeder(); err != nil {
+			return 0, 0, err
+		}
+	}
 	for r := range c.repos {
 		for i := range c.tags {
 			ref := fmt.Sprintf("%s/oldorg/app%d:t%02d", host, r, i)
@@ -30,6 +36,9 @@ func seed(ctx context.Context, host string, c config) (tags, manifests int, err 
 			switch {
 			case i > 0 && frac(i, c.shared, 0):
 				err = harness.Tag(ctx, fmt.Sprintf("%s/oldorg/app%d:t%02d", host, r, i-1), ref)
+			case realistic != nil:
+				err = realistic.seed(ctx, ref)
+				manifests++
 			case frac(i, c.multiArch, 1):
 				_, err = harness.SeedIndex(ctx, ref, platforms, types.OCIImageIndex, opts...)
 				manifests += 1 + len(platforms)

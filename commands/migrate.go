@@ -105,6 +105,7 @@ func printReport(c *cli.Context, cfg migrateConfig, rep report.Report, log logru
 			rep.PrintSelection(stdout)
 		}
 		printPullPlan(stdout, rep.PullPlan)
+		rep.HubAPI.Print(stdout)
 		rep.PrintSummary(stdout)
 	default:
 		rep.PrintSummary(stdout)

@@ -88,7 +88,12 @@ func cause(s *side.Side, where, op string, err error) string {
 	case report.KindDenied:
 		return "the " + where + " registry denied access (403 Forbidden" + messages(te, "") + creds + ")"
 	}
-	return fmt.Sprintf("the %s registry answered %d %s%s", where, te.StatusCode, http.StatusText(te.StatusCode), messages(te, ": "))
+	if len(te.Errors) > 0 {
+		return fmt.Sprintf("the %s registry answered %d %s%s", where, te.StatusCode, http.StatusText(te.StatusCode), messages(te, ": "))
+	}
+	// No error codes: the body's text is all there is to go on (a plain
+	// HTTP request to an HTTPS port, a proxy's page), so it stays.
+	return op + ": " + strings.Replace(err.Error(), " (HEAD responses have no body, use GET for details)", "", 1)
 }
 
 // notFound reads the registry's error code when it sent one (a GET has a

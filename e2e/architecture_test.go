@@ -102,7 +102,7 @@ func TestCatalogRepositoryWithoutTags(t *testing.T) {
 
 // TestProgressCountsRepositoryFailures: a failure that has no tag (a
 // repository of the repos file that does not exist) is counted by the
-// progress display as by the summary.
+// progress display as by the summary: as a repository, not as a tag.
 func TestProgressCountsRepositoryFailures(t *testing.T) {
 	t.Parallel()
 	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
@@ -112,10 +112,10 @@ func TestProgressCountsRepositoryFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := cli(t, nil, "org", src.Host()+"/oldorg", dst.Host()+"/neworg", "--repos-file", repos, "--log-format", "json").expect(t, 1)
-	if r.report.Summary.Failed != 1 {
-		t.Fatalf("summary %+v, want 1 failed", r.report.Summary)
+	if s := r.report.Summary; s.Failed != 0 || s.RepositoriesFailed != 1 || s.Total != 1 {
+		t.Fatalf("summary %+v, want 1 tag and 1 repository failed (no tag failed)", s)
 	}
-	if !strings.Contains(r.stderr, `"failed":1`) {
+	if !strings.Contains(r.stderr, `"repositoriesFailed":1`) {
 		t.Errorf("the progress display's last line does not count the failure:\n%s", r.stderr)
 	}
 	if res := r.result(t, "neworg/nosuch"); res.Kind != report.KindNotFound {

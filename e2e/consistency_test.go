@@ -172,6 +172,8 @@ func TestConsistency(t *testing.T) {
 			code: 1, want: numbers{Tags: 1, Failed: 1}},
 		{name: "a namespace that does not exist", args: []string{"org", s + "/oldrog", d + "/neworg"},
 			code: 1, want: numbers{RepositoriesFailed: 1}},
+		{name: "dry run of a namespace that does not exist", args: []string{"org", s + "/oldrog", d + "/neworg", "--dry-run"},
+			code: 1, want: numbers{RepositoriesFailed: 1}},
 		{name: "a repository that does not exist", args: []string{"repo", s + "/oldorg/nosuch", d + "/neworg/nosuch"},
 			code: 1, want: numbers{RepositoriesFailed: 1}},
 		{name: "pull limit", args: []string{"repo", limited.Host() + "/oldorg/web", d + "/limited/web", "--jobs", "1"},
@@ -209,6 +211,12 @@ func TestConsistency(t *testing.T) {
 				}
 			} else if strings.Contains(strings.Join(tt.args, " "), "--dry-run") {
 				t.Errorf("no table in the dry run's output:\n%s", r.stdout)
+			}
+			if got.Overwritten > 0 && !strings.Contains(r.stderr, `"msg":"overwritten"`) {
+				t.Errorf("no overwritten line in the log of a run that overwrote a tag:\n%s", r.stderr)
+			}
+			if got.Tags+got.Signatures == 0 && r.report.Summary.Repositories != 0 {
+				t.Errorf("no tag, yet %d repositories migrated", r.report.Summary.Repositories)
 			}
 			if got.Failed+got.RepositoriesFailed > 0 && !strings.Contains(r.stderr, `"msg":"failed"`) {
 				t.Errorf("no structured failure line in the JSON log:\n%s", r.stderr)

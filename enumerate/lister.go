@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/crane-migrate/crane-migrate/hub"
+	"github.com/crane-migrate/crane-migrate/pulls"
 	"github.com/crane-migrate/crane-migrate/side"
 )
 
@@ -43,14 +45,42 @@ type Tag struct {
 
 // Lister lists one side of a migration.
 type Lister struct {
-	hub    *hub.Client
-	puller *remote.Puller
+	hub     *hub.Client
+	puller  *remote.Puller
+	quota   *pulls.Quota
+	hubHost string
+	o       options
 }
 
 // NewLister lists s through its Docker Hub API when it has one, else through
-// its registry.
-func NewLister(s *side.Side) *Lister {
-	return &Lister{hub: s.Hub, puller: s.Puller}
+// its registry. A side with both lists a repository's tags through the Hub
+// API (one page per 100 tags, with digests) while its per-minute budget
+// lasts, and through the registry (tags/list, and the planner's HEADs,
+// which that budget does not count) when it is down to its reserve.
+func NewLister(s *side.Side, opts ...Option) (*Lister, error) {
+	o := options{}
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	l := &Lister{hub: s.Hub, puller: s.Puller, quota: s.Quota, o: o}
+	if s.Hub != nil {
+		u, err := url.Parse(s.Hub.BaseURL())
+		if err != nil {
+			return nil, err
+		}
+		l.hubHost = u.Host
+	}
+	return l, nil
+}
+
+// hubTagsNow says whether a tag listing goes through the Hub API now.
+func (l *Lister) hubTagsNow() bool {
+	if l.hub == nil {
+		return false
+	}
+	return l.o.hubTagsOnly || l.quota == nil || !l.quota.APIShort(l.hubHost, time.Now())
 }
 
 // HasHub reports whether listings come from the Docker Hub API, and so carry digests.
@@ -111,7 +141,7 @@ func (l *Lister) catalog(ctx context.Context, ns Namespace) iter.Seq2[Repository
 
 // Tags lists the tags of repo, page by page.
 func (l *Lister) Tags(ctx context.Context, repo name.Repository) iter.Seq2[Tag, error] {
-	if l.hub != nil {
+	if l.hubTagsNow() {
 		return l.hubTags(ctx, repo)
 	}
 	return l.registryTags(ctx, repo)
@@ -216,6 +246,9 @@ func tagsError(repo name.Repository, err error) error {
 
 // Snapshot is what a destination repository already holds.
 type Snapshot struct {
+	// FromHub says the digests come from a Docker Hub listing, not from
+	// the registry.
+	FromHub bool
 	// Known says Tags is the complete list of the repository's tags. A tag
 	// in it with an empty Digest exists but must be HEADed for its digest.
 	Known  bool
@@ -246,8 +279,12 @@ func (l *Lister) Snapshot(ctx context.Context, repo name.Repository) (Snapshot, 
 	if l.hub == nil {
 		return l.registrySnapshot(ctx, repo)
 	}
-	s := Snapshot{Known: true, Exists: true, Tags: map[string]Tag{}}
-	for t, err := range l.Tags(ctx, repo) {
+	// A Docker Hub destination is always listed through the Hub API,
+	// whatever its budget: whether the repository exists decides whether
+	// it is created with the source's visibility before the first push,
+	// and a registry's 401 cannot tell "absent" from "not yours".
+	s := Snapshot{Known: true, Exists: true, Tags: map[string]Tag{}, FromHub: true}
+	for t, err := range l.hubTags(ctx, repo) {
 		if errors.Is(err, hub.ErrNotFound) {
 			s.Exists = false
 			return s, nil

@@ -36,6 +36,9 @@ type Client struct {
 	tokenAt time.Time
 	// legacyLogin is set once /v2/auth/token turned out not to exist.
 	legacyLogin atomic.Bool
+
+	counted  sync.Mutex
+	requests map[Route]int
 }
 
 // New returns a client for the API at baseURL (for example DefaultBaseURL).
@@ -110,6 +113,7 @@ func (c *Client) send(ctx context.Context, method, u, token string, body, out an
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	c.count(routeOf(method, req.URL.Path))
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, u, err)

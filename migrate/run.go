@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -53,9 +54,15 @@ func Run(ctx context.Context, target Target, src, dst *side.Side, opts ...Option
 		}
 	}
 	started := time.Now()
-	r := &run{o: o, log: o.log, src: src, dst: dst, srcList: enumerate.NewLister(src), dstList: enumerate.NewLister(dst),
-		events: make(chan listed, o.jobs)}
+	r := &run{o: o, log: o.log, src: src, dst: dst, events: make(chan listed, o.jobs)}
 	var err error
+	// Date filters read what only the Docker Hub listing carries.
+	if r.srcList, err = enumerate.NewLister(src, enumerate.WithHubTagsOnly(o.selection.needsDates())); err != nil {
+		return report.Report{}, err
+	}
+	if r.dstList, err = enumerate.NewLister(dst); err != nil {
+		return report.Report{}, err
+	}
 	if r.engine, err = copy.New(src, dst, r.engineOptions()...); err != nil {
 		return report.Report{}, err
 	}
@@ -83,6 +90,7 @@ func Run(ctx context.Context, target Target, src, dst *side.Side, opts ...Option
 	if o.dryRun {
 		rep.PullPlan = r.pullPlan(ctx, rep)
 	}
+	rep.HubAPI = r.hubAPI()
 	return rep, r.outcome(ctx, stop, rep)
 }
 
@@ -274,4 +282,30 @@ func kindOf(err error) report.Kind {
 		return report.KindNotFound
 	}
 	return copy.KindOf(err)
+}
+
+// hubAPI is what the run spent of each side's Docker Hub API budget.
+func (r *run) hubAPI() *report.HubAPI {
+	if r.src.Hub == nil && r.dst.Hub == nil {
+		return nil
+	}
+	h := &report.HubAPI{}
+	h.Source, h.SourceLimit = spent(r.src)
+	h.Destination, h.DestinationLimit = spent(r.dst)
+	return h
+}
+
+func spent(s *side.Side) (map[string]int, int) {
+	if s.Hub == nil {
+		return nil, 0
+	}
+	out := map[string]int{}
+	for route, n := range s.Hub.Requests() {
+		out[string(route)] = n
+	}
+	limit := 0
+	if u, err := url.Parse(s.Hub.BaseURL()); err == nil {
+		limit, _ = s.Quota.APILimit(u.Host)
+	}
+	return out, limit
 }

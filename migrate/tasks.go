@@ -131,7 +131,9 @@ func (r *run) attachedWanted(artifactType string) bool {
 // signature follows its image: one whose image was filtered out stays
 // behind too. Without filters every image goes, so every signature does.
 func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Repository, have enumerate.Snapshot, sel *selection, tasks chan<- copy.Task) bool {
-	if len(sel.signatures) > 0 && sel.filtered && !r.srcList.HasHub() {
+	// A tag listed without its digest (a registry's tags/list) is HEADed
+	// to match its signatures; a Docker Hub listing gave them all.
+	if len(sel.signatures) > 0 && sel.filtered && sel.digests[""] {
 		sel.digests = r.digestsOf(ctx, srcRepo, sel.tags, len(sel.pick.Platforms) > 0)
 	}
 	for _, t := range sel.signatures {
@@ -168,7 +170,7 @@ func (r *run) fillDestination(task *copy.Task, have enumerate.Snapshot, tag stri
 	if have.Known && (!present || (d.Digest != "" && !r.o.deprecate)) {
 		task.DestinationKnown, task.DestinationDigest = true, d.Digest
 		task.DestinationBy = report.VerifiedByRegistry
-		if r.dstList.HasHub() {
+		if have.FromHub {
 			task.DestinationBy = report.VerifiedByListing
 		}
 	}

@@ -20,6 +20,7 @@ type Quota struct {
 
 // apiWindow is a per-minute API limit's state, as the last answer told it.
 type apiWindow struct {
+	limit     int // per window; 0 when the answer did not say
 	remaining int
 	reset     time.Time
 }
@@ -78,8 +79,33 @@ func (q *Quota) observeAPI(resp *http.Response) {
 	if q.api == nil {
 		q.api = map[string]apiWindow{}
 	}
-	q.api[resp.Request.URL.Host] = apiWindow{remaining: rem, reset: time.Unix(reset, 0)}
+	limit, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
+	q.api[resp.Request.URL.Host] = apiWindow{limit: limit, remaining: rem, reset: time.Unix(reset, 0)}
 }
+
+// APIShort says host's API window (the Docker Hub API's per-minute limit,
+// as its last answer reported it) is down to its reserve: a share kept for
+// what only that API can do (repository listings, creation, texts), so
+// that work which has another channel (tag listings: the registry's
+// tags/list and HEADs, which that limit does not count) takes it until
+// the window resets.
+func (q *Quota) APIShort(host string, now time.Time) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	w, ok := q.api[host]
+	return ok && now.Before(w.reset) && w.remaining <= apiReserve(w.limit)
+}
+
+// APILimit is host's API limit per window, as its last answer reported it.
+func (q *Quota) APILimit(host string) (int, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	w, ok := q.api[host]
+	return w.limit, ok && w.limit > 0
+}
+
+// apiReserve is a quarter of a window's limit, at least 10 requests.
+func apiReserve(limit int) int { return max(10, limit/4) }
 
 // pause is how long to hold a request to host so that an API limit that is
 // spent is not hit: until its reset, when nothing remains. It counts the

@@ -225,6 +225,8 @@ type Report struct {
 	Repositories []Repository `json:"repositories,omitempty"`
 	// PullPlan is a dry run's count of the source pulls the copy needs.
 	PullPlan *PullPlan `json:"pullPlan,omitempty"`
+	// HubAPI is the Docker Hub API requests the run made, per side.
+	HubAPI *HubAPI `json:"hubAPI,omitempty"`
 	// Shard is set by a sharded namespace run (org --shard/--shards).
 	Shard *ShardInfo `json:"shard,omitempty"`
 }

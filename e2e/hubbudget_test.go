@@ -1,0 +1,65 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/crane-migrate/crane-migrate/e2e/harness"
+	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
+	"github.com/crane-migrate/crane-migrate/report"
+)
+
+// TestHubBudgetSpentOnPurpose: a Docker Hub source whose API allows fewer
+// requests a minute than the organization has repositories. Tags are
+// listed through the Hub API while its budget lasts and through the
+// registry (tags/list and HEADs, which that limit does not count) once it
+// is down to its reserve: the run meets no 429, waits for no window, and
+// every tag is copied and verified. The report and the dry run say what
+// the Hub API cost, by route.
+func TestHubBudgetSpentOnPurpose(t *testing.T) {
+	t.Parallel()
+	const repos, perMinute = 30, 20
+	src := newHubSide(t, "alice", "alice-pat", hubfake.WithRateLimit(perMinute))
+	for i := range repos {
+		seedImage(t, fmt.Sprintf("%s/oldorg/app%02d:v1", src.reg.Host(), i))
+	}
+	dst := harness.MustStartRegistry(t)
+	srcProxy := harness.MustNewProxy(t, src.reg.URL())
+	env := []string{"CRANE_MIGRATE_SRC_USERNAME=alice", "CRANE_MIGRATE_SRC_PASSWORD=alice-pat"}
+	r := cli(t, env, "org", srcProxy.Host()+"/oldorg", dst.Host()+"/neworg", "--src-hub-api", src.url).expect(t, 0)
+	if s := r.report.Summary; s.Copied != repos || s.Verified != repos {
+		t.Fatalf("summary %+v, want %d copied and verified", s, repos)
+	}
+	limited, pages := 0, 0
+	for _, req := range src.hub.Requests() {
+		if req.Status == http.StatusTooManyRequests {
+			limited++
+		}
+		if req.Route == hubfake.RouteTags {
+			pages++
+		}
+	}
+	if limited != 0 {
+		t.Errorf("%d Hub API answers were 429: the budget was not planned for", limited)
+	}
+	if pages >= repos || srcProxy.Count(harness.TagsList, "") == 0 {
+		t.Errorf("%d Hub tag pages and %d registry tags/list: want the registry to take over from the Hub API", pages, srcProxy.Count(harness.TagsList, ""))
+	}
+	if h := r.report.HubAPI; h == nil || h.Source[string("tag pages")] != pages || h.SourceLimit != perMinute {
+		t.Errorf("report hubAPI %+v, want %d tag pages at %d a minute", h, pages, perMinute)
+	}
+	if st := r.statuses(); len(st) != repos {
+		t.Errorf("%d results, want %d", len(st), repos)
+	}
+	for _, res := range r.report.Results {
+		if res.Status != report.StatusCopied {
+			t.Errorf("%s: %s", res.Destination, res.Status)
+		}
+	}
+	plan := cli(t, env, "org", srcProxy.Host()+"/oldorg", dst.Host()+"/neworg2", "--src-hub-api", src.url, "--dry-run")
+	if !strings.Contains(plan.stdout, "Docker Hub API, source:") {
+		t.Errorf("the dry run does not state the Hub API requests:\n%s", plan.stdout)
+	}
+}

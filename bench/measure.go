@@ -14,6 +14,7 @@ import (
 // sample is one tool's run of one case.
 type sample struct {
 	wall, registryCPU         time.Duration // registryCPU: -1 where it cannot be read
+	selfCPU                   time.Duration // this process: the in-process tool and the proxies; -1 unread
 	manifestGets, heads       int
 	blobGets, uploads, mounts int
 	requests                  int
@@ -26,13 +27,17 @@ func measure(ctx context.Context, c config, t tool, scenario string, src, dst *h
 	src.Reset()
 	dst.Reset()
 	cpu0, cpuOK := registriesCPU(regs...)
+	self0, selfOK := processCPU(os.Getpid())
 	start := time.Now()
 	if err := t.run(ctx, c, src.Host(), dst.Host(), ns); err != nil {
 		return sample{}, err
 	}
-	s := sample{wall: time.Since(start), registryCPU: -1}
+	s := sample{wall: time.Since(start), registryCPU: -1, selfCPU: -1}
 	if cpu1, ok := registriesCPU(regs...); ok && cpuOK {
 		s.registryCPU = cpu1 - cpu0
+	}
+	if self1, ok := processCPU(os.Getpid()); ok && selfOK {
+		s.selfCPU = self1 - self0
 	}
 	proxies := []*harness.Proxy{src}
 	if dst != src {

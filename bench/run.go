@@ -54,6 +54,9 @@ func run(ctx context.Context, c config) error {
 		}
 	}
 	print(out, tags, manifests, c)
+	if c.realistic {
+		printCPU(out)
+	}
 	if c.attached > 0 && c.referrers {
 		logf("attached artifacts: crane-migrate with --referrers=false")
 		costs, err := attachedCost(ctx, c, src, srcProxy, tags, get)

@@ -63,3 +63,48 @@ func TestHubBudgetSpentOnPurpose(t *testing.T) {
 		t.Errorf("the dry run does not state the Hub API requests:\n%s", plan.stdout)
 	}
 }
+
+// TestRerunReadsNoUnchangedReadme: between two Docker Hub namespaces, a
+// re-run compares visibility and short descriptions from the two
+// namespaces' listings and reads no repository (no README) whose source
+// did not change since the destination was written; a README changed at
+// the source since is read, compared and copied.
+func TestRerunReadsNoUnchangedReadme(t *testing.T) {
+	t.Parallel()
+	src, dst := newHubSide(t, "alice", "alice-pat"), newHubSide(t, "bob", "bob-pat")
+	for _, repo := range []string{"web", "api", "worker"} {
+		seedImage(t, src.reg.Host()+"/oldorg/"+repo+":v1")
+		src.hub.SetRepository("oldorg", repo, hubfake.Meta{Description: "the " + repo, FullDescription: "# " + repo})
+	}
+	args := []string{"org", src.reg.Host() + "/oldorg", dst.reg.Host() + "/neworg", "--src-hub-api", src.url, "--dst-hub-api", dst.url}
+	cli(t, hubAccounts, args...).expect(t, 0)
+
+	gets := func() int {
+		return src.hub.Counts()[hubfake.RouteRepository] + dst.hub.Counts()[hubfake.RouteRepository]
+	}
+	before := gets()
+	again := cli(t, hubAccounts, args...).expect(t, 0)
+	if n := gets() - before; n != 0 {
+		t.Errorf("the re-run made %d repository GETs, want none (nothing changed)", n)
+	}
+	for _, repo := range again.report.Repositories {
+		if repo.Metadata != "unchanged" {
+			t.Errorf("%s: metadata %q, want unchanged", repo.Destination, repo.Metadata)
+		}
+	}
+
+	src.hub.SetRepository("oldorg", "api", hubfake.Meta{Description: "the api", FullDescription: "# api, v2 README"})
+	before = gets()
+	third := cli(t, hubAccounts, args...).expect(t, 0)
+	if n := gets() - before; n != 2 {
+		t.Errorf("after one source README changed: %d repository GETs, want 2 (its source and destination)", n)
+	}
+	if got, _ := dst.hub.Repository("neworg", "api"); got.FullDescription != "# api, v2 README" {
+		t.Errorf("neworg/api README %q, want the source's new one", got.FullDescription)
+	}
+	for _, repo := range third.report.Repositories {
+		if strings.HasSuffix(repo.Destination, "/api") && repo.Metadata != "copied" {
+			t.Errorf("neworg/api: metadata %q, want copied", repo.Metadata)
+		}
+	}
+}

@@ -91,6 +91,9 @@ func (l *Lister) HasHub() bool { return l.hub != nil }
 type Repository struct {
 	Name    string
 	Private bool
+	// Entry is the Docker Hub listing's entry (visibility, short
+	// description, when last modified), nil from a registry's _catalog.
+	Entry *hub.Repository
 }
 
 // Repositories lists the repositories inside ns.
@@ -108,7 +111,7 @@ func (l *Lister) hubRepositories(ctx context.Context, ns Namespace) iter.Seq2[Re
 				yield(Repository{}, fmt.Errorf("listing repositories of %s: %w", ns, err))
 				return
 			}
-			if !yield(Repository{Name: r.Name, Private: r.IsPrivate}, nil) {
+			if !yield(Repository{Name: r.Name, Private: r.IsPrivate, Entry: &r}, nil) {
 				return
 			}
 		}

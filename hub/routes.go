@@ -12,12 +12,12 @@ type Route string
 
 // The routes a run uses.
 const (
-	RouteRepositories Route = "repository pages"  // GET …/repositories (a namespace's listing)
-	RouteTags         Route = "tag pages"         // GET …/repositories/{repo}/tags
-	RouteRepository   Route = "repository GETs"   // GET …/repositories/{repo} (texts, visibility, rules)
-	RouteCreate       Route = "creations"         // POST …/repositories
-	RouteUpdate       Route = "updates"           // PATCH (texts), immutable-tag settings
-	RouteLogin        Route = "logins"            // POST /v2/auth/token, /v2/users/login
+	RouteRepositories Route = "repository pages" // GET …/repositories (a namespace's listing)
+	RouteTags         Route = "tag pages"        // GET …/repositories/{repo}/tags
+	RouteRepository   Route = "repository GETs"  // GET …/repositories/{repo} (texts, visibility, rules)
+	RouteCreate       Route = "creations"        // POST …/repositories
+	RouteUpdate       Route = "updates"          // PATCH (texts), immutable-tag settings
+	RouteLogin        Route = "logins"           // POST /v2/auth/token, /v2/users/login
 	RouteOther        Route = "other"
 )
 

@@ -17,16 +17,19 @@ type Category struct {
 // Repository is a repository as listed or fetched. FullDescription is only
 // filled by the single-repository GET.
 type Repository struct {
-	Name            string     `json:"name"`
-	Namespace       string     `json:"namespace"`
-	RepositoryType  string     `json:"repository_type,omitempty"`
-	Description     string     `json:"description"`
-	FullDescription string     `json:"full_description,omitempty"`
-	IsPrivate       bool       `json:"is_private"`
-	StarCount       int        `json:"star_count"`
-	PullCount       int64      `json:"pull_count"`
-	LastUpdated     string     `json:"last_updated,omitempty"`
-	Categories      []Category `json:"categories,omitempty"`
+	Name            string `json:"name"`
+	Namespace       string `json:"namespace"`
+	RepositoryType  string `json:"repository_type,omitempty"`
+	Description     string `json:"description"`
+	FullDescription string `json:"full_description,omitempty"`
+	IsPrivate       bool   `json:"is_private"`
+	StarCount       int    `json:"star_count"`
+	PullCount       int64  `json:"pull_count"`
+	LastUpdated     string `json:"last_updated,omitempty"`
+	// LastModified is when the repository itself (not its tags) last
+	// changed: its texts or settings. Listings carry it.
+	LastModified string     `json:"last_modified,omitempty"`
+	Categories   []Category `json:"categories,omitempty"`
 	// ImmutableTags is only filled by the single-repository GET.
 	ImmutableTags *ImmutableTags `json:"immutable_tags_settings,omitempty"`
 }

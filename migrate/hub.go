@@ -38,16 +38,8 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 	if !r.bothHubs() || r.o.check {
 		return nil
 	}
-	dns, drel := enumerate.HubPath(dstRepo)
 	note := func(f func(*report.Repository)) { r.results.Repository(srcRepo.String(), dstRepo.String(), f) }
-	var src hub.Repository
-	var err error
-	if source != nil {
-		src = *source
-	} else {
-		sns, srel := enumerate.HubPath(srcRepo)
-		src, err = r.src.Hub.Repository(ctx, sns, srel)
-	}
+	src, srcListed, err := r.sourceEntry(ctx, srcRepo, source)
 	if err != nil {
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
 		return nil
@@ -58,25 +50,42 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 	if created { // texts went with the creation; createDestination noted the outcome
 		return nil
 	}
-	dst, err := r.dst.Hub.Repository(ctx, dns, drel)
+	dst, dstListed, err := r.destinationEntry(ctx, dstRepo)
 	if err != nil {
 		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
 		return nil
 	}
-	if src.IsPrivate && !dst.IsPrivate && !r.o.allowPublic {
-		err := fmt.Errorf("%w: nothing copied to %s; make it private on Docker Hub (Settings → Visibility) and re-run, or pass --allow-public-destination", ErrPublicDestination, dstRepo)
-		note(func(p *report.Repository) {
-			p.Visibility, p.Error = "refused: source private, destination public", err.Error()
-		})
+	if err := r.checkVisibility(srcRepo, dstRepo, src, dst); err != nil {
 		return err
-	}
-	if src.IsPrivate != dst.IsPrivate {
-		msg := fmt.Sprintf("visibility differs: source is %s, destination is %s (not changed)", visibility(src.IsPrivate), visibility(dst.IsPrivate))
-		r.log.WithField("repository", dstRepo.String()).Warn(msg)
-		note(func(p *report.Repository) { p.Visibility = msg })
 	}
 	if !texts || !r.o.metadata {
 		return nil
+	}
+	if srcListed && dstListed && src.Description == dst.Description && !modifiedAfter(src, dst) {
+		// The destination changed after the source last did and the short
+		// texts agree: the README was copied then. No GET on a re-run.
+		note(func(p *report.Repository) { p.Metadata = "unchanged" })
+		return nil
+	}
+	r.syncTexts(ctx, srcRepo, dstRepo, src, dst, srcListed, dstListed, note)
+	return nil
+}
+
+// syncTexts copies description and README, reading the full texts of
+// whichever side only a listing gave.
+func (r *run) syncTexts(ctx context.Context, srcRepo, dstRepo name.Repository, src, dst hub.Repository, srcListed, dstListed bool, note func(func(*report.Repository))) {
+	var err error
+	if srcListed {
+		sns, srel := enumerate.HubPath(srcRepo)
+		src, err = r.src.Hub.Repository(ctx, sns, srel)
+	}
+	dns, drel := enumerate.HubPath(dstRepo)
+	if err == nil && dstListed {
+		dst, err = r.dst.Hub.Repository(ctx, dns, drel)
+	}
+	if err != nil {
+		note(func(p *report.Repository) { p.Metadata = "failed: " + err.Error() })
+		return
 	}
 	desc, full, outcome := withinLimits(src.Description, src.FullDescription, dst.Description, dst.FullDescription)
 	switch {
@@ -92,6 +101,27 @@ func (r *run) syncMetadata(ctx context.Context, srcRepo, dstRepo name.Repository
 		}
 	}
 	note(func(p *report.Repository) { p.Metadata = outcome })
+}
+
+// checkVisibility refuses a private source whose existing destination is
+// public (unless --allow-public-destination): its images would be
+// published. Docker documents no endpoint to change a repository's
+// visibility, so the user has to make it private by hand. Any other
+// difference is reported, not changed.
+func (r *run) checkVisibility(srcRepo, dstRepo name.Repository, src, dst hub.Repository) error {
+	note := func(f func(*report.Repository)) { r.results.Repository(srcRepo.String(), dstRepo.String(), f) }
+	if src.IsPrivate && !dst.IsPrivate && !r.o.allowPublic {
+		err := fmt.Errorf("%w: nothing copied to %s; make it private on Docker Hub (Settings → Visibility) and re-run, or pass --allow-public-destination", ErrPublicDestination, dstRepo)
+		note(func(p *report.Repository) {
+			p.Visibility, p.Error = "refused: source private, destination public", err.Error()
+		})
+		return err
+	}
+	if src.IsPrivate != dst.IsPrivate {
+		msg := fmt.Sprintf("visibility differs: source is %s, destination is %s (not changed)", visibility(src.IsPrivate), visibility(dst.IsPrivate))
+		r.log.WithField("repository", dstRepo.String()).Warn(msg)
+		note(func(p *report.Repository) { p.Visibility = msg })
+	}
 	return nil
 }
 

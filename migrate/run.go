@@ -38,6 +38,7 @@ type run struct {
 	engine   *copy.Engine
 	results  report.Collector
 	repos    tracker
+	listings entries
 	events   chan listed // a repository's tasks are all sent
 	owned    []string    // the shard's repositories, written by the producer only
 }

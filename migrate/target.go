@@ -86,6 +86,9 @@ func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 		return
 	}
 	found, private := 0, 0
+	if r.bothHubs() {
+		r.listings.coverDestination(t.dst.Path) // the whole namespace: one listing beats a GET each
+	}
 	for repo, err := range r.srcList.Repositories(ctx, t.src) {
 		if err != nil {
 			r.failIn(ctx, report.ScopeNamespace, t.src.String(), t.dst.String(), err)
@@ -94,6 +97,9 @@ func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 		found++
 		if repo.Private {
 			private++
+		}
+		if repo.Entry != nil {
+			r.listings.listedSource(*repo.Entry)
 		}
 		each(repo.Name, !r.srcList.HasHub())
 	}

@@ -104,30 +104,34 @@ func filterIndex(raw []byte, src v1.Hash, want []v1.Platform) (filtered, error) 
 		return f, nil
 	}
 	slices.Sort(f.dropped)
+	return f, f.rewrite(doc, keep, src, want)
+}
+
+// rewrite writes f's index: doc listing only keep, annotated with the
+// source digest and the platforms asked for; then its digest.
+func (f *filtered) rewrite(doc map[string]json.RawMessage, keep []json.RawMessage, src v1.Hash, want []v1.Platform) error {
 	var err error
 	if doc["manifests"], err = marshal(keep); err != nil {
-		return filtered{}, err
+		return err
 	}
 	annotations := map[string]string{}
 	if a, ok := doc["annotations"]; ok {
 		if err := json.Unmarshal(a, &annotations); err != nil {
-			return filtered{}, fmt.Errorf("parsing index %s: %w", src, err)
+			return fmt.Errorf("parsing index %s: %w", src, err)
 		}
 	}
 	annotations[AnnotationSourceDigest] = src.String()
 	annotations[AnnotationPlatforms] = enumerate.PlatformsString(want)
 	if doc["annotations"], err = marshal(annotations); err != nil {
-		return filtered{}, err
+		return err
 	}
 	if f.raw, err = marshal(doc); err != nil {
-		return filtered{}, err
+		return err
 	}
 	sum := sha256.Sum256(f.raw)
 	f.digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(sum[:])}
-	if f.index, err = v1.ParseIndexManifest(bytes.NewReader(f.raw)); err != nil {
-		return filtered{}, err
-	}
-	return f, nil
+	f.index, err = v1.ParseIndexManifest(bytes.NewReader(f.raw))
+	return err
 }
 
 // marshal is compact JSON, map keys sorted (encoding/json's rule), without

@@ -160,14 +160,14 @@ func describePlatform(d v1.Descriptor) string {
 	case d.Platform == nil:
 		return d.Digest.String()
 	}
-	return enumerate.PlatformString(*d.Platform)
+	return verify.Platform(d.Platform)
 }
 
 func platformsOf(ds []v1.Descriptor) []string {
 	var out []string
 	for _, d := range ds {
 		if d.Platform != nil && !attestation(d) {
-			out = append(out, enumerate.PlatformString(*d.Platform))
+			out = append(out, verify.Platform(d.Platform))
 		}
 	}
 	return out
@@ -184,7 +184,7 @@ func (p *Platforms) listed(t Task) (kept []v1.Descriptor, dropped []string, know
 		if enumerate.MatchPlatform(*d.Platform, p.Want) {
 			kept = append(kept, d)
 		} else {
-			dropped = append(dropped, enumerate.PlatformString(*d.Platform))
+			dropped = append(dropped, verify.Platform(d.Platform))
 		}
 	}
 	slices.Sort(dropped)
@@ -384,7 +384,7 @@ func (e *Engine) imagePlatform(ctx context.Context, j *job, dst string) (done bo
 	if p := cf.Platform(); p == nil || !enumerate.MatchPlatform(*p, j.t.Keep.Want) {
 		have := "no platform"
 		if p != nil {
-			have = enumerate.PlatformString(*p)
+			have = verify.Platform(p)
 		}
 		e.exclude(j, fmt.Sprintf("--platform %s (image is %s)", enumerate.PlatformsString(j.t.Keep.Want), have))
 		return true
@@ -405,7 +405,7 @@ func (e *Engine) exclude(j *job, why string) {
 func platformStrings(ds []v1.Descriptor) []string {
 	out := []string{}
 	for _, d := range ds {
-		out = append(out, enumerate.PlatformString(*d.Platform))
+		out = append(out, verify.Platform(d.Platform))
 	}
 	slices.Sort(out)
 	return out

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crane-migrate/crane-migrate/verify"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
@@ -88,7 +89,7 @@ func (s Selection) platform(t Tag) Verdict {
 		if MatchPlatform(*im.Platform, s.Platforms) {
 			return kept
 		}
-		have = append(have, PlatformString(*im.Platform))
+		have = append(have, verify.Platform(im.Platform))
 	}
 	if len(have) == 0 {
 		return kept // the listing does not say: the engine decides
@@ -195,21 +196,12 @@ func MatchPlatform(p v1.Platform, want []v1.Platform) bool {
 // isAttestation: BuildKit lists attestation manifests as unknown/unknown.
 func isAttestation(p v1.Platform) bool { return p.OS == "unknown" && p.Architecture == "unknown" }
 
-// PlatformString renders p as os/arch[/variant].
-func PlatformString(p v1.Platform) string {
-	s := p.OS + "/" + p.Architecture
-	if p.Variant != "" {
-		s += "/" + p.Variant
-	}
-	return s
-}
-
 // PlatformsString renders platforms sorted and comma-separated: the same
 // set always gives the same string.
 func PlatformsString(ps []v1.Platform) string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
-		out[i] = PlatformString(p)
+		out[i] = verify.Platform(&p)
 	}
 	slices.Sort(out)
 	return strings.Join(slices.Compact(out), ",")

@@ -93,3 +93,36 @@ func TestDelay(t *testing.T) {
 		t.Errorf("Delay = %v, want one pull's share of the window (216s)", d)
 	}
 }
+
+// TestAPIWindowKeepsOurCount: within a window, an answer written before
+// the requests still in flight does not give back what Pause already let
+// go; a new window does.
+func TestAPIWindowKeepsOurCount(t *testing.T) {
+	t.Parallel()
+	var q pulls.Quota
+	now := time.Now()
+	reset := now.Add(time.Minute).Truncate(time.Second)
+	answer := func(remaining int, reset time.Time) {
+		rec := httptest.NewRecorder()
+		rec.Header().Set("X-RateLimit-Limit", "20")
+		rec.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
+		rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset.Unix()))
+		resp := rec.Result()
+		resp.Request = &http.Request{URL: &url.URL{Host: "hub"}}
+		q.Observe(resp)
+	}
+	answer(12, reset)
+	for range 2 {
+		if d := q.Pause("hub", now); d != 0 {
+			t.Fatalf("Pause = %v with requests left", d)
+		}
+	}
+	answer(11, reset) // written before the second request arrived
+	if !q.APIShort("hub", now) {
+		t.Error("the window's own count (10) was overwritten by a stale answer (11): want it short at its reserve of 10")
+	}
+	answer(20, reset.Add(time.Minute))
+	if q.APIShort("hub", now) {
+		t.Error("a new window's answer did not reset the count")
+	}
+}

@@ -80,7 +80,15 @@ func (q *Quota) observeAPI(resp *http.Response) {
 		q.api = map[string]apiWindow{}
 	}
 	limit, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
-	q.api[resp.Request.URL.Host] = apiWindow{limit: limit, remaining: rem, reset: time.Unix(reset, 0)}
+	w := apiWindow{limit: limit, remaining: rem, reset: time.Unix(reset, 0)}
+	// Within one window our own count is the truer one: Pause takes a
+	// request off it as it lets one go, and an answer's header was written
+	// before the requests still in flight. Taking the header's higher
+	// figure would let the whole in-flight batch meet the 429s.
+	if old, ok := q.api[resp.Request.URL.Host]; ok && old.reset.Equal(w.reset) && old.remaining < w.remaining {
+		w.remaining = old.remaining
+	}
+	q.api[resp.Request.URL.Host] = w
 }
 
 // APIShort says host's API window (the Docker Hub API's per-minute limit,

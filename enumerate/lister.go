@@ -274,6 +274,18 @@ func (l *Lister) registrySnapshot(ctx context.Context, repo name.Repository) (Sn
 	return s, nil
 }
 
+// ExistingSnapshot is Snapshot for a repository a listing showed to exist:
+// on a Docker Hub side whose API window is short, the registry's tags/list
+// serves, since existence (the visibility question) is settled already.
+func (l *Lister) ExistingSnapshot(ctx context.Context, repo name.Repository) (Snapshot, error) {
+	if l.hub == nil || l.hubTagsNow() {
+		return l.Snapshot(ctx, repo)
+	}
+	s, err := l.registrySnapshot(ctx, repo)
+	s.Exists = true // an empty repository answers tags/list with 404
+	return s, err
+}
+
 // Snapshot lists the tags repo already has, for the destination side of a
 // plan: one request per 100 tags instead of a HEAD per tag. Without a Hub
 // API, tags/list still tells which tags are absent (no HEAD needed for

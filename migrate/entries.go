@@ -97,3 +97,22 @@ func modifiedAfter(src, dst hub.Repository) bool {
 	d, err2 := time.Parse(time.RFC3339Nano, dst.LastModified)
 	return err1 != nil || err2 != nil || s.After(d)
 }
+
+// destinationSnapshot is what dstRepo holds. When the run listed the
+// destination namespace, a repository absent from it costs no request
+// (it is created before its first push), and one present may be listed
+// through the registry when the Hub API window is short.
+func (r *run) destinationSnapshot(ctx context.Context, dstRepo name.Repository) (enumerate.Snapshot, error) {
+	if r.dst.Hub == nil {
+		return r.dstList.Snapshot(ctx, dstRepo)
+	}
+	ns, rel := enumerate.HubPath(dstRepo)
+	m, err := r.listings.destination(ctx, r.dst.Hub, ns)
+	if err != nil {
+		return r.dstList.Snapshot(ctx, dstRepo)
+	}
+	if _, ok := m[rel]; !ok {
+		return enumerate.Snapshot{Known: true, Tags: map[string]enumerate.Tag{}, FromHub: true}, nil
+	}
+	return r.dstList.ExistingSnapshot(ctx, dstRepo)
+}

@@ -86,8 +86,8 @@ func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 		return
 	}
 	found, private := 0, 0
-	if r.bothHubs() {
-		r.listings.coverDestination(t.dst.Path) // the whole namespace: one listing beats a GET each
+	if r.dst.Hub != nil {
+		r.listings.coverDestination(t.dst.Path) // the whole namespace: one listing beats a request each
 	}
 	for repo, err := range r.srcList.Repositories(ctx, t.src) {
 		if err != nil {

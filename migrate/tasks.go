@@ -184,7 +184,7 @@ func (r *run) fillDestination(task *copy.Task, have enumerate.Snapshot, tag stri
 // recorded). After the pull limit stopped the run, nothing is created: the
 // tags are only counted.
 func (r *run) prepare(ctx context.Context, srcRepo, dstRepo name.Repository, texts bool) (have enumerate.Snapshot, ok bool) {
-	have, err := r.dstList.Snapshot(ctx, dstRepo)
+	have, err := r.destinationSnapshot(ctx, dstRepo)
 	if err != nil {
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
 		return have, false

@@ -161,11 +161,7 @@ func (e *Engine) follow(ctx context.Context, j *job) {
 func (e *Engine) moveAttached(ctx context.Context, j *job, s v1.Hash, rc *report.Referrers) error {
 	srcRepo, dstRepo := j.t.Source.Context(), j.t.Destination.Context()
 	_, err := e.att.done.Do(ctx, dstRepo.Digest(s.String()).String(), func() (struct{}, error) {
-		run := e.att.sync.Sync
-		if e.o.dryRun {
-			run = e.att.sync.Plan
-		}
-		out, err := run(ctx, srcRepo, dstRepo, s)
+		out, err := e.att.sync.SyncWithTags(ctx, srcRepo, dstRepo, s, j.t.RepoTags, e.o.dryRun)
 		tally(rc, out)
 		if err == nil && e.o.verify && !e.o.dryRun && out.Count(referrers.StatusCopied) > 0 {
 			err = e.confirmCopied(ctx, dstRepo, s, out)

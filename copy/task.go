@@ -32,6 +32,12 @@ type Task struct {
 	// without first asking whether it has them.
 	DestinationNew bool
 
+	// RepoTags is every tag of the source repository when its listing was
+	// complete before the task was sent (nil otherwise): what is attached
+	// to the image is then looked up in it (a fallback tag absent from it
+	// costs no request).
+	RepoTags []string
+
 	// Signature marks a cosign-style sha256-<hex>.sig/.att/.sbom tag.
 	Signature bool
 

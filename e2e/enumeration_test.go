@@ -60,3 +60,26 @@ func TestSlowRepositoryHoldsUpOnlyItself(t *testing.T) {
 		t.Errorf("%d results, want %d", n, others+1)
 	}
 }
+
+// TestReferrersLookedUpInTheListing: a repository listed whole before its
+// tasks go hands its tag names to them, so what is attached to its images
+// is looked up in them: a re-run of images with nothing attached, on a
+// registry without the referrers API, asks for no fallback tag.
+func TestReferrersLookedUpInTheListing(t *testing.T) {
+	t.Parallel()
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
+	for i := range 5 {
+		seedImage(t, fmt.Sprintf("%s/oldorg/app:v%d", src.Host(), i))
+	}
+	srcProxy := harness.MustNewProxy(t, src.URL())
+	args := []string{"repo", srcProxy.Host() + "/oldorg/app", dst.Host() + "/neworg/app"}
+	cli(t, nil, args...).expect(t, 0)
+	srcProxy.Reset()
+	cli(t, nil, args...).expect(t, 0)
+	fallback := srcProxy.Filter(func(r harness.Request) bool {
+		return r.Kind == harness.ManifestHead && strings.Contains(r.Path, "/manifests/sha256-")
+	})
+	if len(fallback) != 0 {
+		t.Errorf("the re-run asked for %d fallback tags the listing showed absent", len(fallback))
+	}
+}

@@ -84,7 +84,7 @@ func (r *run) sendLatest(ctx context.Context, srcRepo, dstRepo name.Repository, 
 		}
 	}
 	for _, t := range keep {
-		if !r.queue(ctx, tasks, r.task(srcRepo, dstRepo, t, have)) {
+		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, have), sel) {
 			return false
 		}
 	}

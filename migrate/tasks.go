@@ -46,6 +46,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 		return
 	}
 	sel := selection{pick: r.picker()}
+	defer r.release(ctx, tasks, &sel) // what a failed listing held back still goes
 	// --keep-latest chooses among the whole listing: the tags that pass
 	// the other filters wait until it is read. Otherwise tags stream.
 	var candidates []enumerate.Tag
@@ -59,7 +60,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			r.fail(ctx, srcRepo.String(), dstRepo.String(), err)
 			return
 		}
-		if !ready() {
+		if !ready() || !r.seen(ctx, tasks, t.Name, &sel) {
 			return
 		}
 		if !r.choose(srcRepo, dstRepo, t, &sel) {
@@ -69,9 +70,12 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			candidates = append(candidates, t)
 			continue
 		}
-		if !r.queue(ctx, tasks, r.task(srcRepo, dstRepo, t, have)) {
+		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, have), &sel) {
 			return
 		}
+	}
+	if !r.listingDone(ctx, tasks, &sel) {
+		return
 	}
 	if sel.pick.KeepLatest > 0 {
 		if !r.sendLatest(ctx, srcRepo, dstRepo, candidates, have, &sel, tasks) {
@@ -88,6 +92,67 @@ type selection struct {
 	digests    map[string]bool // of the images being migrated unchanged (and kept platforms), when the listing gave them
 	tags       []string
 	filtered   bool
+
+	// listed is every tag name listed so far; held the tasks kept back
+	// until the listing ends or passes heldTags. A repository listed
+	// whole by then hands its tag names to its tasks (copy.Task.RepoTags),
+	// so what is attached to its images is looked up in them: a
+	// fallback tag or cosign tag absent from the listing costs no
+	// request.
+	listed    []string
+	held      []copy.Task
+	streaming bool
+	complete  bool
+}
+
+// heldTags is how many tags a repository's listing may reach before its
+// tasks stream without the repository's tag names: one Hub page, or a
+// typical registry's whole tags/list answer.
+const heldTags = 100
+
+// send queues a task, or holds it while the repository's listing may
+// still end within heldTags.
+func (r *run) send(ctx context.Context, tasks chan<- copy.Task, t copy.Task, sel *selection) bool {
+	if sel.complete {
+		t.RepoTags = sel.listed
+	}
+	if sel.streaming || sel.complete {
+		return r.queue(ctx, tasks, t)
+	}
+	sel.held = append(sel.held, t)
+	return true
+}
+
+// seen counts a listed tag name; past heldTags the held tasks go, and the
+// rest stream.
+func (r *run) seen(ctx context.Context, tasks chan<- copy.Task, name string, sel *selection) bool {
+	sel.listed = append(sel.listed, name)
+	if sel.streaming || len(sel.listed) <= heldTags {
+		return true
+	}
+	sel.streaming = true
+	return r.release(ctx, tasks, sel)
+}
+
+// listingDone marks the repository listed whole (unless it streamed) and
+// sends what was held.
+func (r *run) listingDone(ctx context.Context, tasks chan<- copy.Task, sel *selection) bool {
+	sel.complete = !sel.streaming
+	return r.release(ctx, tasks, sel)
+}
+
+func (r *run) release(ctx context.Context, tasks chan<- copy.Task, sel *selection) bool {
+	held := sel.held
+	sel.held = nil
+	for _, t := range held {
+		if sel.complete {
+			t.RepoTags = sel.listed
+		}
+		if !r.queue(ctx, tasks, t) {
+			return false
+		}
+	}
+	return true
 }
 
 // choose says whether t is sent now; signature tags wait for their image.
@@ -141,7 +206,7 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 			r.exclude(srcRepo, dstRepo)
 			continue
 		}
-		if !r.queue(ctx, tasks, r.task(srcRepo, dstRepo, t, have)) {
+		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, have), sel) {
 			return false
 		}
 	}

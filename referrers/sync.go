@@ -78,16 +78,27 @@ func NewSyncer(src *Finder, dst *Index, put PutFunc) (*Syncer, error) {
 // does not stop the others (its own referrers fail with
 // ErrSubjectNotCopied); the error then wraps ErrIncomplete.
 func (s *Syncer) Sync(ctx context.Context, srcRepo, dstRepo name.Repository, subject v1.Hash) (Outcome, error) {
-	return s.run(ctx, srcRepo, dstRepo, subject, false)
+	return s.run(ctx, srcRepo, dstRepo, subject, nil, false)
 }
 
 // Plan is Sync without writing: missing referrers are StatusFound.
 func (s *Syncer) Plan(ctx context.Context, srcRepo, dstRepo name.Repository, subject v1.Hash) (Outcome, error) {
-	return s.run(ctx, srcRepo, dstRepo, subject, true)
+	return s.run(ctx, srcRepo, dstRepo, subject, nil, true)
 }
 
-func (s *Syncer) run(ctx context.Context, srcRepo, dstRepo name.Repository, subject v1.Hash, dry bool) (Outcome, error) {
-	want, err := s.src.Find(ctx, srcRepo.Digest(subject.String()))
+// SyncWithTags is Sync for a caller that listed srcRepo whole: tags is
+// that listing, and the source's fallback and cosign tags are looked for
+// in it (FindWithTags) instead of asked for. dry plans only.
+func (s *Syncer) SyncWithTags(ctx context.Context, srcRepo, dstRepo name.Repository, subject v1.Hash, tags []string, dry bool) (Outcome, error) {
+	return s.run(ctx, srcRepo, dstRepo, subject, tags, dry)
+}
+
+func (s *Syncer) run(ctx context.Context, srcRepo, dstRepo name.Repository, subject v1.Hash, tags []string, dry bool) (Outcome, error) {
+	find := s.src.Find
+	if tags != nil {
+		find = func(ctx context.Context, d name.Digest) ([]Referrer, error) { return s.src.FindWithTags(ctx, d, tags) }
+	}
+	want, err := find(ctx, srcRepo.Digest(subject.String()))
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -29,6 +29,7 @@ type bigorgConfig struct {
 	limit       int // Hub API requests per minute, per fake Hub
 	delay       time.Duration
 	dst         string // registry, hub or both
+	shards      int    // >1: also the first migration as that many shard processes
 }
 
 // bigorgNS is the seeded source namespace.
@@ -41,6 +42,7 @@ func addBigorgFlags(fs *flag.FlagSet) *bigorgConfig {
 	fs.IntVar(&c.limit, "hub-limit", 180, "with -case bigorg: each fake Hub API's requests per minute (X-RateLimit-Limit; the real Hub's observed limit is about 180)")
 	fs.DurationVar(&c.delay, "bigorg-delay", 50*time.Millisecond, "with -case bigorg: added to every registry and Hub API request")
 	fs.StringVar(&c.dst, "bigorg-dst", "both", "with -case bigorg: destination registry, hub or both")
+	fs.IntVar(&c.shards, "bigorg-shards", 0, "with -case bigorg: also run the first migration into a registry as 1 and as this many concurrent shards (issue 17), instead of the destination cases")
 	return c
 }
 
@@ -95,6 +97,14 @@ func runBigorg(ctx context.Context, c bigorgConfig, bc config) error {
 		return err
 	}
 	defer srcProxy.Close()
+	env := bigorgEnv{bin: bin, dir: dir, src: src, srcProxy: srcProxy}
+	if c.shards > 1 {
+		rows, err := bigorgShards(ctx, c, bc, env, c.shards)
+		if len(rows) > 0 {
+			printShards(c, rows)
+		}
+		return err
+	}
 	var results []bigorgResult
 	for _, toHub := range c.destinations() {
 		rs, err := bigorgDestination(ctx, c, bc, bigorgEnv{bin: bin, dir: dir, src: src, srcProxy: srcProxy}, toHub)

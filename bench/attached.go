@@ -19,16 +19,11 @@ type perTag struct {
 // once more with --referrers=false, a first migration into a fresh
 // destination and its re-run, next to the first run's counts with them.
 func attachedCost(ctx context.Context, c config, src *harness.Registry, srcProxy *harness.Proxy, tags int, rows func(string, string) *row) ([]perTag, error) {
-	dst, err := startRegistry(ctx, c.storage)
+	dst, dstProxy, stop, err := startProxied(ctx, c.storage, c.delay)
 	if err != nil {
 		return nil, err
 	}
-	defer dst.Close()
-	dstProxy, err := harness.NewProxy(dst.URL(), harness.WithDelay(c.delay))
-	if err != nil {
-		return nil, err
-	}
-	defer dstProxy.Close()
+	defer stop()
 	without := c
 	without.referrers = false
 	var out []perTag

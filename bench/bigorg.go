@@ -145,16 +145,11 @@ type summary struct {
 // destination. Each run starts on a fresh rate-limit window (a re-run an
 // hour later, not straight after), with the request logs cleared.
 func bigorgDestination(ctx context.Context, c bigorgConfig, bc config, e bigorgEnv, toHub bool) ([]bigorgResult, error) {
-	dst, err := startRegistry(ctx, bc.storage)
+	dst, dstProxy, stop, err := startProxied(ctx, bc.storage, c.delay)
 	if err != nil {
 		return nil, err
 	}
-	defer dst.Close()
-	dstProxy, err := harness.NewProxy(dst.URL(), harness.WithDelay(c.delay))
-	if err != nil {
-		return nil, err
-	}
-	defer dstProxy.Close()
+	defer stop()
 	// The fake Hubs read their registries directly: a Hub API answer costs
 	// one delay, like the real one, not one per registry read behind it.
 	srcFake := hubfake.New(e.src.URL(), hubfake.WithAccount("alice", "alice-pat"), hubfake.WithRateLimit(c.limit))

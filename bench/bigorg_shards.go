@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/crane-migrate/crane-migrate/e2e/harness"
 	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
 )
 
@@ -42,16 +41,11 @@ func bigorgShards(ctx context.Context, c bigorgConfig, bc config, e bigorgEnv, n
 }
 
 func bigorgShardRun(ctx context.Context, c bigorgConfig, bc config, e bigorgEnv, shards int) (shardRow, error) {
-	dst, err := startRegistry(ctx, bc.storage)
+	_, dstProxy, stop, err := startProxied(ctx, bc.storage, c.delay)
 	if err != nil {
 		return shardRow{}, err
 	}
-	defer dst.Close()
-	dstProxy, err := harness.NewProxy(dst.URL(), harness.WithDelay(c.delay))
-	if err != nil {
-		return shardRow{}, err
-	}
-	defer dstProxy.Close()
+	defer stop()
 	srcFake := hubfake.New(e.src.URL(), hubfake.WithAccount("alice", "alice-pat"), hubfake.WithRateLimit(c.limit))
 	srcHub := httptest.NewServer(delayed(srcFake, c.delay))
 	defer srcHub.Close()

@@ -43,6 +43,21 @@ func startRegistry(ctx context.Context, storage string) (*harness.Registry, erro
 	return harness.StartRegistry(ctx, opts...)
 }
 
+// startProxied starts a registry behind a proxy that adds delay to every
+// request and counts them; stop closes both.
+func startProxied(ctx context.Context, storage string, delay time.Duration) (*harness.Registry, *harness.Proxy, func(), error) {
+	reg, err := startRegistry(ctx, storage)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := harness.NewProxy(reg.URL(), harness.WithDelay(delay))
+	if err != nil {
+		reg.Close()
+		return nil, nil, nil, err
+	}
+	return reg, p, func() { p.Close(); reg.Close() }, nil
+}
+
 // processCPU is the CPU time pid has used so far (user and system), read
 // from /proc; false where there is no /proc. /proc counts in clock ticks,
 // which Linux fixes at 100 per second for user space.

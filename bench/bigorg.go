@@ -83,15 +83,11 @@ func runBigorg(ctx context.Context, c bigorgConfig, bc config) error {
 	}
 	seeded := time.Since(start)
 	logf("seeded in %v", seeded.Round(time.Millisecond))
-	dir, err := os.MkdirTemp("", "bench-bigorg-")
+	dir, bin, cleanup, err := builtIn(ctx, "bench-bigorg-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin, err := buildBinary(ctx, dir)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	srcProxy, err := harness.NewProxy(src.URL(), harness.WithDelay(c.delay))
 	if err != nil {
 		return err

@@ -43,36 +43,30 @@ func computeFloor(res bigorgResult, c bigorgConfig, jobs int) floor {
 	conns := connsPerHost(jobs)
 	rounds := func(n int) time.Duration { return time.Duration((n+conns-1)/conns) * c.delay }
 	hub := func(reqs []hubfake.Request) time.Duration {
-		n := len(reqs) - hub429s(reqs) // a 429 is not a request the run needs
+		n := len(reqs) - count429s(reqs, hubStatus) // a 429 is not a request the run needs
 		if n <= 0 {
 			return 0
 		}
 		windows := (n - 1) / c.limit // full windows waited out before the last batch
 		return time.Duration(windows)*hubWindow + rounds(n-windows*c.limit)
 	}
-	return floor{registry: max(rounds(len(res.srcReg)-reg429s(res.srcReg)), rounds(len(res.dstReg)-reg429s(res.dstReg))),
+	return floor{registry: max(rounds(len(res.srcReg)-count429s(res.srcReg, regStatus)), rounds(len(res.dstReg)-count429s(res.dstReg, regStatus))),
 		hub: max(hub(res.srcHub), hub(res.dstHub))}
 }
 
-func hub429s(reqs []hubfake.Request) int {
+// count429s counts the answers that were 429s, in either request log.
+func count429s[R any](reqs []R, status func(R) int) int {
 	n := 0
 	for _, q := range reqs {
-		if q.Status == http.StatusTooManyRequests {
+		if status(q) == http.StatusTooManyRequests {
 			n++
 		}
 	}
 	return n
 }
 
-func reg429s(reqs []harness.Request) int {
-	n := 0
-	for _, q := range reqs {
-		if q.Status == http.StatusTooManyRequests {
-			n++
-		}
-	}
-	return n
-}
+func hubStatus(q hubfake.Request) int { return q.Status }
+func regStatus(q harness.Request) int { return q.Status }
 
 // most429s is the most 429s in one rate-limit window, the windows laid out
 // as the fake's limiter does: one starts with the first request after the

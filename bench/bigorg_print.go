@@ -63,9 +63,13 @@ func printBigorg(c bigorgConfig, bc config, seeded time.Duration, rs []bigorgRes
 		return fmt.Sprintf("%d/%d/%d/%d", s.Copied, s.Skipped, s.Failed, s.Pending)
 	})
 	add("peak RSS", func(r bigorgResult) string { return fmt.Sprintf("%.1f MiB", float64(r.r.peakRSS)/(1<<20)) })
-	add("429s received (Hub API)", func(r bigorgResult) string { return strconv.Itoa(hub429s(r.srcHub) + hub429s(r.dstHub)) })
+	add("429s received (Hub API)", func(r bigorgResult) string {
+		return strconv.Itoa(count429s(r.srcHub, hubStatus) + count429s(r.dstHub, hubStatus))
+	})
 	add("  most in one window", func(r bigorgResult) string { return strconv.Itoa(max(most429s(r.srcHub), most429s(r.dstHub))) })
-	add("429s received (registries)", func(r bigorgResult) string { return strconv.Itoa(reg429s(r.srcReg) + reg429s(r.dstReg)) })
+	add("429s received (registries)", func(r bigorgResult) string {
+		return strconv.Itoa(count429s(r.srcReg, regStatus) + count429s(r.dstReg, regStatus))
+	})
 	hubRows(rs, add, "source Hub API", func(r bigorgResult) []hubfake.Request { return r.srcHub })
 	hubRows(rs, add, "destination Hub API", func(r bigorgResult) []hubfake.Request { return r.dstHub })
 	regRows(rs, add, "source registry", func(r bigorgResult) []harness.Request { return r.srcReg })

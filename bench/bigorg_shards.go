@@ -84,12 +84,8 @@ func bigorgShardRun(ctx context.Context, c bigorgConfig, bc config, e bigorgEnv,
 		}
 	}
 	row.srcReg, row.dstReg = len(e.srcProxy.Requests()), len(dstProxy.Requests())
-	for _, r := range srcFake.Requests() {
-		row.hub++
-		if r.Status == 429 {
-			row.hub429++
-		}
-	}
+	reqs := srcFake.Requests()
+	row.hub, row.hub429 = len(reqs), count429s(reqs, hubStatus)
 	return row, nil
 }
 

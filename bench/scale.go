@@ -73,15 +73,11 @@ func runScale(ctx context.Context, c scaleConfig, bc config) error {
 	dstHub := httptest.NewServer(hubfake.New(dst.URL(), hubfake.WithAccount("bob", "bob-pat")))
 	defer dstHub.Close()
 
-	dir, err := os.MkdirTemp("", "bench-scale-")
+	dir, bin, cleanup, err := builtIn(ctx, "bench-scale-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	bin, err := buildBinary(ctx, dir)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	rep := filepath.Join(dir, "report.json")
 	args := []string{"org", src.Host() + "/" + scaleNS, dst.Host() + "/neworg", "--dry-run",
 		"--src-hub-api", srcHub.URL, "--dst-hub-api", dstHub.URL, "--jobs", strconv.Itoa(jobs),
@@ -97,6 +93,20 @@ func runScale(ctx context.Context, c scaleConfig, bc config) error {
 	}
 	printScale(c, jobs, seeded, r, res, srcFake.Requests())
 	return nil
+}
+
+// builtIn makes a temporary directory and builds crane-migrate into it;
+// cleanup removes both.
+func builtIn(ctx context.Context, prefix string) (dir, bin string, cleanup func(), err error) {
+	if dir, err = os.MkdirTemp("", prefix); err != nil {
+		return "", "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	if bin, err = buildBinary(ctx, dir); err != nil {
+		cleanup()
+		return "", "", nil, err
+	}
+	return dir, bin, cleanup, nil
 }
 
 // buildBinary builds crane-migrate from the module root into dir once, so

@@ -16,11 +16,8 @@ func newCopyCommand(run *runEnv) *cli.Command {
 			"(without one it takes the source's tag). Nothing is fetched when the destination already has the same digest.",
 		Flags: copyFlags(),
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, "SRC_REF", "DST_REF"); err != nil {
-				return err
-			}
-			cfg := completeMigrate(c)
-			if err := cfg.validate(); err != nil {
+			cfg, err := migrateArgs(c, "SRC_REF", "DST_REF")
+			if err != nil {
 				return err
 			}
 			// Both act on a whole repository once all its tags are in:

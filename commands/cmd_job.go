@@ -54,11 +54,8 @@ func newJobCommand(run *runEnv) *cli.Command {
 		Flags: append(append(copyFlags(), jobFlags()...),
 			&cli.StringFlag{Name: "repos-file", EnvVars: env("REPOS_FILE"), Usage: "refused: the pods list the namespace themselves"}),
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, "SRC_NS", "DST_NS"); err != nil {
-				return err
-			}
-			cfg := completeMigrate(c)
-			if err := cfg.validate(); err != nil {
+			cfg, err := migrateArgs(c, "SRC_NS", "DST_NS")
+			if err != nil {
 				return err
 			}
 			run.configure(cfg)

@@ -18,11 +18,8 @@ func newOrgCommand(run *runEnv) *cli.Command {
 			&cli.StringFlag{Name: "repos-file", EnvVars: env("REPOS_FILE"),
 				Usage: "migrate only the repositories listed in `FILE`, one per line (# comments allowed)"}),
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, "SRC_NS", "DST_NS"); err != nil {
-				return err
-			}
-			cfg := completeMigrate(c)
-			if err := cfg.validate(); err != nil {
+			cfg, err := migrateArgs(c, "SRC_NS", "DST_NS")
+			if err != nil {
 				return err
 			}
 			if err := cfg.completeShard(c); err != nil {

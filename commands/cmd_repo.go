@@ -13,11 +13,8 @@ func newRepoCommand(run *runEnv) *cli.Command {
 		ArgsUsage: "SRC_REPO DST_REPO",
 		Flags:     copyFlags(),
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, "SRC_REPO", "DST_REPO"); err != nil {
-				return err
-			}
-			cfg := completeMigrate(c)
-			if err := cfg.validate(); err != nil {
+			cfg, err := migrateArgs(c, "SRC_REPO", "DST_REPO")
+			if err != nil {
 				return err
 			}
 			src, err := parseRepository("source repository", c.Args().Get(0), cfg.tls.NameOptions(c.Args().Get(0))...)

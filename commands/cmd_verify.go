@@ -20,14 +20,11 @@ func newVerifyCommand(run *runEnv) *cli.Command {
 			&cli.StringFlag{Name: "repos-file", EnvVars: env("REPOS_FILE"),
 				Usage: "with --org, verify only the repositories listed in `FILE`"}),
 		Action: func(c *cli.Context) error {
-			if err := wantArgs(c, "SRC", "DST"); err != nil {
+			cfg, err := migrateArgs(c, "SRC", "DST")
+			if err != nil {
 				return err
 			}
-			cfg := completeMigrate(c)
 			cfg.check = true
-			if err := cfg.validate(); err != nil {
-				return err
-			}
 			if err := cfg.completeShard(c); err != nil {
 				return err
 			}

@@ -170,6 +170,16 @@ type migrateConfig struct {
 	reportStdout bool
 }
 
+// migrateArgs is every migrating command's start: its arguments counted,
+// its flags read into a config and validated.
+func migrateArgs(c *cli.Context, names ...string) (migrateConfig, error) {
+	if err := wantArgs(c, names...); err != nil {
+		return migrateConfig{}, err
+	}
+	cfg := completeMigrate(c)
+	return cfg, cfg.validate()
+}
+
 func completeMigrate(c *cli.Context) migrateConfig {
 	return migrateConfig{
 		jobs:          c.Int("jobs"),

@@ -358,6 +358,7 @@ func Summarize(results []Result) Summary {
 			s.Verified++
 		}
 	}
+	s.Referrers.Errors = nil // each stands on its tag's result; the summary only counts
 	return s
 }
 

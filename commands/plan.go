@@ -95,6 +95,10 @@ func printPullPlan(w io.Writer, p *report.PullPlan) {
 		}
 	}
 	fmt.Fprintln(w)
+	if n := p.AttachedLookups; n > 0 {
+		fmt.Fprintf(w, "attached artifacts: looked up for %d image digests, %d of them in their repository's tag listing; "+
+			"the rest cost one referrers listing or fallback-tag HEAD each at the source (not pulls)\n", n, p.AttachedFromListing)
+	}
 }
 
 // printNoMatch says so when --include/--exclude left no tag at all: "0

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -35,6 +36,11 @@ type attached struct {
 	// referrers were moved: tags sharing a digest (and indexes sharing a
 	// platform image) move them once, and report them once.
 	done flight.Group[struct{}]
+	// lookups counts the image digests whose attachments were looked up,
+	// each at most one referrers listing (or fallback-tag HEAD) at the
+	// source, none when its repository's listing showed no fallback tag.
+	lookups     atomic.Int64
+	fromListing atomic.Int64 // of those, looked up in the tag listing
 }
 
 func (e *Engine) newAttached() error {
@@ -161,6 +167,10 @@ func (e *Engine) follow(ctx context.Context, j *job) {
 func (e *Engine) moveAttached(ctx context.Context, j *job, s v1.Hash, rc *report.Referrers) error {
 	srcRepo, dstRepo := j.t.Source.Context(), j.t.Destination.Context()
 	_, err := e.att.done.Do(ctx, dstRepo.Digest(s.String()).String(), func() (struct{}, error) {
+		e.att.lookups.Add(1)
+		if j.t.RepoTags != nil {
+			e.att.fromListing.Add(1)
+		}
 		out, err := e.att.sync.SyncWithTags(ctx, srcRepo, dstRepo, s, j.t.RepoTags, e.o.dryRun)
 		tally(rc, out)
 		if err == nil && e.o.verify && !e.o.dryRun && out.Count(referrers.StatusCopied) > 0 {
@@ -284,4 +294,14 @@ func (e *Engine) subjects(ctx context.Context, j *job) ([]v1.Hash, error) {
 		}
 	}
 	return out, nil
+}
+
+// AttachedLookups is how many image digests had what is attached to them
+// looked up, and how many of those in their repository's tag listing
+// rather than with a request: what following attached artifacts costs.
+func (e *Engine) AttachedLookups() (digests, fromListing int64) {
+	if e.att == nil {
+		return 0, 0
+	}
+	return e.att.lookups.Load(), e.att.fromListing.Load()
 }

@@ -83,3 +83,25 @@ func TestReferrersLookedUpInTheListing(t *testing.T) {
 		t.Errorf("the re-run asked for %d fallback tags the listing showed absent", len(fallback))
 	}
 }
+
+// TestDryRunStatesAttachedLookups: the plan states what following
+// attached artifacts costs: one lookup per unique image digest, answered
+// by the tag listing when the repository was listed whole.
+func TestDryRunStatesAttachedLookups(t *testing.T) {
+	t.Parallel()
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
+	for i := range 3 {
+		seedImage(t, fmt.Sprintf("%s/oldorg/app:v%d", src.Host(), i))
+	}
+	r := cli(t, nil, "repo", src.Host()+"/oldorg/app", dst.Host()+"/neworg/app", "--dry-run").expect(t, 0)
+	if !strings.Contains(r.stdout, "attached artifacts: looked up for 3 image digests, 3 of them in their repository's tag listing") {
+		t.Errorf("the plan does not state the lookups:\n%s", r.stdout)
+	}
+	if p := r.report.PullPlan; p == nil || p.AttachedLookups != 3 {
+		t.Errorf("pullPlan %+v, want 3 attached lookups", p)
+	}
+	off := cli(t, nil, "repo", src.Host()+"/oldorg/app", dst.Host()+"/neworg/app", "--dry-run", "--referrers=false").expect(t, 0)
+	if strings.Contains(off.stdout, "attached artifacts: looked up") {
+		t.Errorf("--referrers=false still looks up attached artifacts:\n%s", off.stdout)
+	}
+}

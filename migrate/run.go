@@ -176,6 +176,7 @@ func notStarted(s report.Summary) string {
 func (r *run) pullPlan(ctx context.Context, rep report.Report) *report.PullPlan {
 	n, unknown := r.engine.PlannedPulls()
 	p := &report.PullPlan{Needed: n, UnknownIndexes: unknown}
+	p.AttachedLookups, p.AttachedFromListing = r.engine.AttachedLookups()
 	host := r.src.Registry.RegistryStr()
 	l, ok := r.src.Quota.For(host)
 	if !ok {

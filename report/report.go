@@ -239,6 +239,11 @@ type PullPlan struct {
 	// costs its platforms' pulls on top of Needed.
 	UnknownIndexes int    `json:"unknownIndexes,omitempty"`
 	Quota          *Quota `json:"quota,omitempty"`
+	// AttachedLookups is the image digests whose attached artifacts were
+	// looked up (a referrers listing or a fallback-tag HEAD each, not a
+	// pull), AttachedFromListing those the tag listing answered for free.
+	AttachedLookups     int64 `json:"attachedLookups,omitempty"`
+	AttachedFromListing int64 `json:"attachedFromListing,omitempty"`
 }
 
 // Quota is a registry's pull limit as it last reported it.

@@ -66,12 +66,16 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 // outcome to results (which the caller owns and drains), then returns; a
 // failing task never stops the others.
 //
-// A task goes through three stages, each with its own jobs workers: plan
-// (both sides' digests, then the source manifests to copy), transfer (the
-// writes) and confirm (verify). A worker that waited on the slowest of those
-// round trips would leave the registries idle; pipelined, planning runs
-// ahead of the copies and verification behind them, each stage bounded by
-// the job count.
+// A task goes through three stages: plan (both sides' digests, then the
+// source manifests to copy), transfer (the writes) and confirm (verify),
+// the last two with jobs workers each. A worker that waited on the slowest
+// of those round trips would leave the registries idle; pipelined,
+// planning runs ahead of the copies and verification behind them. Planning
+// has planWidth times the workers: it is a HEAD or two per tag, and a
+// re-run with nothing to copy is nothing but planning, which jobs workers
+// would make as slow as jobs round trips at a time (issue 16's re-run of
+// 5,000 tags took a minute on it); when copies wait, planners just wait
+// on the planned queue.
 //
 // Once ctx is done (the user pressed Ctrl-C) or the source's pull limit is
 // spent, no new task starts: the rest are reported pending. Copies already in
@@ -82,7 +86,7 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<- report.Result) {
 	planned := make(chan *job, e.o.jobs)
 	copied := make(chan *job, e.o.jobs)
-	closeAfter(stage(e.o.jobs, func() {
+	closeAfter(stage(e.o.jobs*planWidth, func() {
 		for t := range tasks {
 			if why, kind := e.stopped(ctx); why != "" {
 				results <- pending(t, why, kind)
@@ -131,6 +135,9 @@ func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<
 		}
 	}).Wait()
 }
+
+// planWidth is how many planners there are per job (see Run).
+const planWidth = 4
 
 // stage starts n workers.
 func stage(n int, worker func()) *sync.WaitGroup {

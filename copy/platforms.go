@@ -231,22 +231,33 @@ func (e *Engine) planPlatforms(ctx context.Context, j *job, dst, by string) (han
 }
 
 // sameFiltered says whether the destination's dst is already what
-// --platform makes of the source, from the listing and the destination
+// --platform makes of the source, from the listings and the destination
 // alone: with --flatten, the kept platform's own digest as the listing
-// gives it (no request at all); else an index whose annotations name this
-// source index and these platforms, listing exactly the kept platforms at
-// the listed digests (known) or only platforms the filter keeps (a
-// registry's listing gives none) plus their attestations: one destination
-// GET, no source GET. The annotations are ours and name the source by
-// digest, which fixes its content; so a re-run skips a filtered copy at
-// the cost of a destination read, where recomputing the filtered digest
-// would cost a source pull. Then j is a skip.
+// gives it (no request at all); on a Docker Hub destination, its listing's
+// images are exactly the kept platforms at the source listing's digests
+// (no request at all: a GET there is a pull); else an index whose
+// annotations name this source index and these platforms, listing exactly
+// the kept platforms at the listed digests (known) or only platforms the
+// filter keeps (a registry's listing gives none) plus their attestations:
+// one destination GET, no source GET. The annotations are ours and name
+// the source by digest, which fixes its content; so a re-run skips a
+// filtered copy at the cost of a destination read (no pull on a
+// registry), where recomputing the filtered digest would cost a source
+// pull. Then j is a skip.
 func (e *Engine) sameFiltered(ctx context.Context, j *job, kept []v1.Descriptor, known bool, dst, by string) bool {
 	if j.t.Keep.Flatten {
 		if !known || len(kept) != 1 || kept[0].Digest.String() != dst {
 			return false
 		}
 		j.src = kept[0].Digest
+	} else if known && j.t.DestinationImages != nil {
+		h, err := v1.NewHash(dst)
+		if err != nil || !listedFilteredCopy(j.t.Images, j.t.DestinationImages, kept) {
+			return false
+		}
+		// as listed (digests and platforms): what the attached artifacts
+		// of the kept platforms are looked up by, with no read
+		j.src, j.idx, j.filtered = h, &v1.IndexManifest{Manifests: j.t.DestinationImages}, true
 	} else {
 		d, err := e.dstRead.Get(ctx, j.t.Destination.Context().Digest(dst))
 		if err != nil || !d.MediaType.IsIndex() {
@@ -263,6 +274,39 @@ func (e *Engine) sameFiltered(ctx context.Context, j *job, kept []v1.Descriptor,
 	j.res.Status, j.res.Verified, j.res.VerifiedBy = report.StatusSkipped, true, by
 	j.log.Debug("filtered copy already at destination")
 	return true
+}
+
+// listedFilteredCopy says, from the two Docker Hub listings alone, that
+// the destination tag lists exactly the kept platforms' manifests, plus
+// attestations the source has (the listings do not say which platform an
+// attestation is of: what is dropped with a platform is the source
+// index's business, decided when the copy was written).
+func listedFilteredCopy(src, dst, kept []v1.Descriptor) bool {
+	want, attestations := map[v1.Hash]bool{}, map[v1.Hash]bool{}
+	for _, d := range kept {
+		want[d.Digest] = true
+	}
+	for _, d := range src {
+		if unknownPlatform(d) {
+			attestations[d.Digest] = true
+		}
+	}
+	have := map[v1.Hash]bool{}
+	for _, d := range dst {
+		switch {
+		case unknownPlatform(d) && attestations[d.Digest]:
+		case !unknownPlatform(d) && want[d.Digest]:
+			have[d.Digest] = true
+		default:
+			return false
+		}
+	}
+	return len(have) == len(want) && len(have) > 0
+}
+
+// unknownPlatform is how a Docker Hub listing shows an attestation manifest.
+func unknownPlatform(d v1.Descriptor) bool {
+	return d.Platform != nil && d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown"
 }
 
 // isFilteredCopy: idx names j's source and platforms, and lists exactly

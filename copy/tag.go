@@ -73,17 +73,12 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 	j = &job{t: t, res: report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms,
 		Signature: t.Signature, Selection: t.Selection}}
 	j.log = e.o.log.WithFields(logrus.Fields{"source": j.res.Source, "destination": j.res.Destination})
-	src, mediaType, err := e.sourceDigest(ctx, t)
+	src, mediaType, dst, by, err := e.digests(ctx, t)
 	if err != nil {
 		e.fail(ctx, j, err)
 		return j, true
 	}
 	j.src, j.res.SourceDigest, j.mediaType = src, src.String(), mediaType
-	dst, by, err := e.destinationDigest(ctx, t)
-	if err != nil {
-		e.fail(ctx, j, err)
-		return j, true
-	}
 	j.res.DestinationDigest = dst
 	if t.Keep != nil {
 		if handled, done := e.planPlatforms(ctx, j, dst, by); handled {
@@ -177,6 +172,30 @@ func (e *Engine) confirm(ctx context.Context, j *job) {
 		return
 	}
 	j.res.Verified, j.res.VerifiedBy = true, report.VerifiedByRegistry
+}
+
+// digests learns both sides' digests, asking both registries at once when
+// neither listing gave its side's: a tag's plan is then one round trip,
+// not two.
+func (e *Engine) digests(ctx context.Context, t Task) (src v1.Hash, mt types.MediaType, dst, by string, err error) {
+	if t.SourceDigest != "" || t.DestinationKnown {
+		if src, mt, err = e.sourceDigest(ctx, t); err == nil {
+			dst, by, err = e.destinationDigest(ctx, t)
+		}
+		return src, mt, dst, by, err
+	}
+	var dstErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		dst, by, dstErr = e.destinationDigest(ctx, t)
+	}()
+	src, mt, err = e.sourceDigest(ctx, t)
+	<-done
+	if err == nil { // the source's failure is the one to report
+		err = dstErr
+	}
+	return src, mt, dst, by, err
 }
 
 // sourceDigest takes the digest from the listing when it has one (media

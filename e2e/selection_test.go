@@ -383,3 +383,31 @@ type rawIndexImage []byte
 
 func (r rawIndexImage) RawManifest() ([]byte, error)        { return r, nil }
 func (r rawIndexImage) MediaType() (types.MediaType, error) { return types.OCIImageIndex, nil }
+
+// TestSelectionPlatformRerunHubToHub: into Docker Hub, where a manifest
+// GET is a pull, a re-run of a filtered copy is decided from the two
+// Hub listings alone: no manifest GET on either side.
+func TestSelectionPlatformRerunHubToHub(t *testing.T) {
+	t.Parallel()
+	src, dst := newHubSide(t, "alice", "alice-pat"), newHubSide(t, "bob", "bob-pat")
+	srcProxy, dstProxy := harness.MustNewProxy(t, src.reg.URL()), harness.MustNewProxy(t, dst.reg.URL())
+	seedThreePlatforms(t, src.reg.Host()+"/oldorg/app:multi")
+	args := []string{"repo", srcProxy.Host() + "/oldorg/app", dstProxy.Host() + "/neworg/app",
+		"--src-hub-api", src.url, "--dst-hub-api", dst.url, "--platform", "linux/arm64"}
+	first := cli(t, hubAccounts, args...).expect(t, 0)
+	if res := first.result(t, "/neworg/app:multi"); res.Status != report.StatusCopied || res.Filtered == nil {
+		t.Fatalf("first run: %+v, want a filtered copy", res)
+	}
+	srcProxy.Reset()
+	dstProxy.Reset()
+	again := cli(t, hubAccounts, args...).expect(t, 0)
+	res := again.result(t, "/neworg/app:multi")
+	if res.Status != report.StatusSkipped || res.Filtered == nil || res.Filtered.Digest != first.result(t, "/neworg/app:multi").Filtered.Digest {
+		t.Errorf("re-run: %+v filtered %+v, want skipped as the same filtered copy", res, res.Filtered)
+	}
+	for side, p := range map[string]*harness.Proxy{"source": srcProxy, "destination": dstProxy} {
+		if gets := p.Filter(func(r harness.Request) bool { return r.Kind == harness.ManifestGet }); len(gets) != 0 {
+			t.Errorf("re-run: %d %s manifest GETs (pulls on Docker Hub), want 0: %v", len(gets), side, gets)
+		}
+	}
+}

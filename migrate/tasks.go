@@ -236,7 +236,7 @@ func (r *run) fillDestination(task *copy.Task, have enumerate.Snapshot, tag stri
 		task.DestinationKnown, task.DestinationDigest = true, d.Digest
 		task.DestinationBy = report.VerifiedByRegistry
 		if have.FromHub {
-			task.DestinationBy = report.VerifiedByListing
+			task.DestinationBy, task.DestinationImages = report.VerifiedByListing, d.Images
 		}
 	}
 	task.DestinationNew = have.Known && !have.Exists

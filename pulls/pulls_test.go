@@ -126,3 +126,44 @@ func TestAPIWindowKeepsOurCount(t *testing.T) {
 		t.Error("a new window's answer did not reset the count")
 	}
 }
+
+// TestPauseAtWindowEdge: a spent window holds requests until a second past
+// its reset (the header rounds down to whole seconds); then one request
+// goes and the others wait for its answer, which tells the new budget.
+func TestPauseAtWindowEdge(t *testing.T) {
+	t.Parallel()
+	var q pulls.Quota
+	reset := time.Now().Add(10 * time.Second).Truncate(time.Second)
+	observe := func(remaining int, reset time.Time) {
+		rec := httptest.NewRecorder()
+		rec.Header().Set("X-RateLimit-Limit", "180")
+		rec.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
+		rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset.Unix()))
+		resp := rec.Result()
+		resp.Request = &http.Request{URL: &url.URL{Host: "hub"}}
+		q.Observe(resp)
+	}
+	observe(0, reset)
+	steps := []struct {
+		at      time.Time
+		observe int // >0: an answer of the next window arrives first, with this many left
+		wantMin time.Duration
+		wantMax time.Duration
+	}{
+		{at: reset.Add(-5 * time.Second), wantMin: 6 * time.Second, wantMax: 6 * time.Second},
+		{at: reset.Add(500 * time.Millisecond), wantMin: 500 * time.Millisecond, wantMax: 500 * time.Millisecond},
+		{at: reset.Add(time.Second)}, // the probe goes
+		{at: reset.Add(time.Second), wantMin: time.Millisecond, wantMax: time.Second}, // the next waits for its answer
+		{at: reset.Add(2 * time.Second), wantMin: time.Millisecond, wantMax: time.Second},
+		{at: reset.Add(2 * time.Second), observe: 179}, // the answer: everyone goes
+		{at: reset.Add(2 * time.Second)},
+	}
+	for i, s := range steps {
+		if s.observe > 0 {
+			observe(s.observe, reset.Add(time.Minute))
+		}
+		if d := q.Pause("hub", s.at); d < s.wantMin || d > s.wantMax {
+			t.Errorf("step %d: Pause = %v, want %v..%v", i, d, s.wantMin, s.wantMax)
+		}
+	}
+}

@@ -23,6 +23,7 @@ type apiWindow struct {
 	limit     int // per window; 0 when the answer did not say
 	remaining int
 	reset     time.Time
+	probe     time.Time // a request sent past reset, its answer not in yet
 }
 
 // Limit is one host's last reported pull limit.
@@ -115,23 +116,43 @@ func (q *Quota) APILimit(host string) (int, bool) {
 // apiReserve is a quarter of a window's limit, at least 10 requests.
 func apiReserve(limit int) int { return max(10, limit/4) }
 
-// pause is how long to hold a request to host so that an API limit that is
-// spent is not hit: until its reset, when nothing remains. It counts the
-// request it is about to allow, so parallel callers do not all go at once.
+// Pause is how long to hold a request to host so that an API limit that is
+// spent is not hit. It counts the request it lets go, so parallel callers
+// do not all go at once. Past a window's reset only one request goes until
+// an answer from the new window tells its budget: the header's reset is in
+// whole seconds (the real one up to a second later), and a crowd released
+// together at that instant would meet one 429 each. Callers loop until it
+// answers 0.
 func (q *Quota) Pause(host string, now time.Time) time.Duration {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	w, ok := q.api[host]
-	if !ok || now.After(w.reset) {
+	if !ok {
 		return 0
 	}
-	if w.remaining > 0 {
+	end := w.reset.Add(resetSlack)
+	switch {
+	case w.remaining > 0 && now.Before(end):
 		w.remaining--
-		q.api[host] = w
-		return 0
+	case now.Before(end):
+		return min(end.Sub(now), time.Minute)
+	case !w.probe.IsZero() && now.Sub(w.probe) < probeTimeout:
+		return probePoll
+	default:
+		w.probe = now
 	}
-	return min(w.reset.Sub(now), time.Minute)
+	q.api[host] = w
+	return 0
 }
+
+// resetSlack covers X-RateLimit-Reset's rounding down to whole seconds;
+// probeTimeout lets another request go when the probe's answer carried no
+// limit headers; probePoll is how often a held request looks again.
+const (
+	resetSlack   = time.Second
+	probeTimeout = 5 * time.Second
+	probePoll    = 50 * time.Millisecond
+)
 
 // Wait is how long host's last pull-limit 429 asked us to wait, when it said.
 func (q *Quota) Wait(host string) (time.Duration, bool) {

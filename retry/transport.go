@@ -35,6 +35,7 @@ type options struct {
 	max      time.Duration
 	log      logrus.FieldLogger
 	sleep    func(context.Context, time.Duration) error
+	now      func() time.Time
 	quota    *pulls.Quota
 }
 
@@ -84,7 +85,7 @@ func WithLogger(l logrus.FieldLogger) Option {
 func New(inner http.RoundTripper, opts ...Option) (*Transport, error) {
 	l := logrus.New()
 	l.Out = io.Discard
-	o := options{attempts: DefaultAttempts, base: DefaultBase, max: DefaultMax, log: l, sleep: sleep}
+	o := options{attempts: DefaultAttempts, base: DefaultBase, max: DefaultMax, log: l, sleep: sleep, now: time.Now}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, fmt.Errorf("retry: %w", err)
@@ -98,15 +99,10 @@ func New(inner http.RoundTripper, opts ...Option) (*Transport, error) {
 // GetBody; a request whose body cannot be replayed is sent once.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	if t.o.quota != nil {
-		if d := t.o.quota.Pause(req.URL.Host, time.Now()); d > 0 {
-			t.o.log.WithFields(logrus.Fields{"host": req.URL.Host, "wait": d.Round(time.Second)}).Info("API rate limit spent; pacing")
-			if err := t.o.sleep(ctx, d); err != nil {
-				return nil, err
-			}
-		}
-	}
 	for try := 1; ; try++ {
+		if err := t.pace(ctx, req.URL.Host); err != nil {
+			return nil, err
+		}
 		r, err := clone(req, try)
 		if err != nil {
 			return nil, err
@@ -131,6 +127,28 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			"reason": reason, "attempt": try, "wait": wait.Round(time.Millisecond)}).Warn("retrying")
 		if err := t.o.sleep(ctx, wait); err != nil {
 			return nil, err
+		}
+	}
+}
+
+// pace holds a request while the host's API limit is spent (see
+// pulls.Quota.Pause), before every try: a retried 429 waits its turn too.
+func (t *Transport) pace(ctx context.Context, host string) error {
+	if t.o.quota == nil {
+		return nil
+	}
+	logged := false
+	for {
+		d := t.o.quota.Pause(host, t.o.now())
+		if d <= 0 {
+			return nil
+		}
+		if !logged && d > time.Second {
+			t.o.log.WithFields(logrus.Fields{"host": host, "wait": d.Round(time.Second)}).Info("API rate limit spent; pacing")
+			logged = true
+		}
+		if err := t.o.sleep(ctx, d); err != nil {
+			return err
 		}
 	}
 }

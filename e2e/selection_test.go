@@ -411,3 +411,49 @@ func TestSelectionPlatformRerunHubToHub(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectionPlatformSignaturesFromRegistry: from a registry source (no
+// listing digests), --platform decides each cosign tag as it does from a
+// Hub listing: an index it rewrites leaves its signature behind, reported
+// excluded with the reason; an index it keeps whole keeps its signature;
+// a kept platform's own signature follows it.
+func TestSelectionPlatformSignaturesFromRegistry(t *testing.T) {
+	t.Parallel()
+	src, dst := harness.MustStartRegistry(t), harness.MustStartRegistry(t)
+	base := src.Host() + "/oldorg/app"
+	rewritten, children := seedThreePlatforms(t, base+":multi")
+	whole, err := harness.SeedIndex(ctx, base+":pair", []v1.Platform{amd64, arm64}, types.OCIImageIndex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, subject := range []string{base + ":multi", base + ":pair", base + "@" + children["arm64"].String()} {
+		if _, err := harness.AttachCosign(ctx, subject, ".sig"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := cli(t, nil, "repo", base, dst.Host()+"/neworg/app", "--platform", "linux/amd64,linux/arm64").expect(t, 0)
+	tags, err := crane.ListTags(dst.Host() + "/neworg/app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sig, want := range map[string]bool{
+		"sha256-" + rewritten.Hex + ".sig":         false,
+		"sha256-" + whole.Hex + ".sig":             true,
+		"sha256-" + children["arm64"].Hex + ".sig": true,
+	} {
+		if got := slices.Contains(tags, sig); got != want {
+			t.Errorf("destination has %s: %v, want %v (tags %v)", sig, got, want, tags)
+		}
+	}
+	res := r.result(t, "/neworg/app:sha256-"+rewritten.Hex+".sig")
+	if res.Status != report.StatusExcluded || !strings.Contains(res.Selection, "--platform") || !strings.Contains(res.Selection, "does not apply") {
+		t.Errorf("the rewritten index's signature: %+v, want excluded by --platform, saying why", res)
+	}
+
+	// --explain gives a signature left behind with its image its own line.
+	plan := cli(t, nil, "repo", base, dst.Host()+"/neworg/other", "--exclude", "pair", "--dry-run", "--explain").expect(t, 0)
+	if res := plan.result(t, "/neworg/other:sha256-"+whole.Hex+".sig"); res.Status != report.StatusExcluded ||
+		!strings.HasPrefix(res.Selection, "dropped: signature (signs "+whole.String()) {
+		t.Errorf("--explain, the excluded image's signature: %+v, want dropped, naming the image it signs", res)
+	}
+}

@@ -26,12 +26,16 @@ func (s *selection) keep(t enumerate.Tag) {
 		return
 	}
 	if len(t.Images) == 0 { // a registry's listing: HEADs tell the digests (digestsOf)
-		s.filtered = true
+		s.filtered, s.digests[""] = true, true
 		return
 	}
 	kept, rewritten := keptImages(t, s.pick.Platforms)
-	if rewritten {
+	if rewritten || s.flatten && t.Children > 0 {
 		s.filtered = true
+		if s.rewritten == nil {
+			s.rewritten = map[string]bool{}
+		}
+		s.rewritten[t.Digest] = true
 	} else {
 		s.digests[t.Digest] = true
 	}

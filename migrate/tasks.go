@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
@@ -45,7 +47,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 		r.fail(ctx, srcRepo.String(), dstRepo.String(), needsHub(r.o.selection, srcRepo.RegistryStr()))
 		return
 	}
-	sel := selection{pick: r.picker()}
+	sel := selection{pick: r.picker(), flatten: r.o.selection.Flatten}
 	defer r.release(ctx, tasks, &sel) // what a failed listing held back still goes
 	// --keep-latest chooses among the whole listing: the tags that pass
 	// the other filters wait until it is read. Otherwise tags stream.
@@ -88,8 +90,10 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 // selection is what repoTasks chose so far.
 type selection struct {
 	pick       enumerate.Selection
+	flatten    bool
 	signatures []enumerate.Tag
 	digests    map[string]bool // of the images being migrated unchanged (and kept platforms), when the listing gave them
+	rewritten  map[string]bool // indexes --platform rewrites: their signatures stay behind
 	tags       []string
 	filtered   bool
 
@@ -199,11 +203,11 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 	// A tag listed without its digest (a registry's tags/list) is HEADed
 	// to match its signatures; a Docker Hub listing gave them all.
 	if len(sel.signatures) > 0 && sel.filtered && sel.digests[""] {
-		sel.digests = r.digestsOf(ctx, srcRepo, sel.tags, len(sel.pick.Platforms) > 0)
+		r.digestsOf(ctx, srcRepo, sel)
 	}
 	for _, t := range sel.signatures {
-		if sel.filtered && !sel.digests[signedDigest(t.Name)] {
-			r.exclude(srcRepo, dstRepo)
+		if signed := signedDigest(t.Name); sel.filtered && !sel.digests[signed] {
+			r.drop(srcRepo, dstRepo, t, signatureVerdict(signed, sel.rewritten[signed]))
 			continue
 		}
 		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, have), sel) {
@@ -211,6 +215,16 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 		}
 	}
 	return true
+}
+
+// signatureVerdict says why a signature tag stays behind: its image was
+// not selected, or --platform rewrote it (reported even without --explain,
+// as every --platform exclusion is: a signature left behind on purpose).
+func signatureVerdict(signed string, rewritten bool) enumerate.Verdict {
+	if rewritten {
+		return enumerate.Verdict{Filter: "--platform", Detail: "signs index " + signed + ", which --platform rewrites: it does not apply to the new index"}
+	}
+	return enumerate.Verdict{Filter: "signature", Detail: "signs " + signed + ", which is not migrated"}
 }
 
 // task is the copy task of one listed tag, with what the destination's
@@ -293,16 +307,42 @@ func (r *run) queue(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bo
 	}
 }
 
-// digestsOf HEADs tags (not a pull) to learn their digests when the listing
-// did not give them: only needed to match signatures to filtered images.
-// With --platform an index may be rewritten, which no HEAD can tell: its
-// signatures stay behind (noIndexes).
-func (r *run) digestsOf(ctx context.Context, repo name.Repository, tags []string, noIndexes bool) map[string]bool {
-	out := map[string]bool{}
+// digestsOf HEADs the kept tags (not a pull) to learn their digests when
+// the listing did not give them: only needed to match signatures to
+// filtered images. With --platform an index may be rewritten, which no
+// HEAD can tell: it is read (indexImages). An image's platform is in its
+// config, which is not read here: a signature of an image the engine then
+// excludes as another platform's still follows.
+func (r *run) digestsOf(ctx context.Context, repo name.Repository, sel *selection) {
+	tags := sel.tags
+	sel.digests, sel.tags = map[string]bool{}, nil
 	for _, t := range tags {
-		if d, err := r.src.Puller.Head(ctx, repo.Tag(t)); err == nil && !(noIndexes && d.MediaType.IsIndex()) {
-			out[d.Digest.String()] = true
+		d, err := r.src.Puller.Head(ctx, repo.Tag(t))
+		switch {
+		case err != nil:
+		case len(sel.pick.Platforms) == 0 || !d.MediaType.IsIndex():
+			sel.digests[d.Digest.String()] = true
+		default: // which platforms stay, and whether it is rewritten
+			if listed, err := r.indexImages(ctx, repo, t, d.Digest); err == nil {
+				sel.keep(listed)
+			}
 		}
 	}
-	return out
+}
+
+// indexImages reads a registry source's index as a Docker Hub listing
+// would have given it (its platform images, attestations as
+// unknown/unknown), so that --platform decides its signatures as it
+// does for a listed one: a GET, made only for an index in a repository
+// that has signature tags and only when --platform is given.
+func (r *run) indexImages(ctx context.Context, repo name.Repository, tag string, h v1.Hash) (enumerate.Tag, error) {
+	d, err := r.src.Puller.Get(ctx, repo.Digest(h.String()))
+	if err != nil {
+		return enumerate.Tag{}, err
+	}
+	idx, err := v1.ParseIndexManifest(bytes.NewReader(d.Manifest))
+	if err != nil {
+		return enumerate.Tag{}, err
+	}
+	return enumerate.Tag{Name: tag, Digest: h.String(), Images: idx.Manifests, Children: len(idx.Manifests)}, nil
 }

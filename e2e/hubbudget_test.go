@@ -3,8 +3,11 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/crane-migrate/crane-migrate/e2e/harness"
 	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
@@ -105,6 +108,89 @@ func TestRerunReadsNoUnchangedReadme(t *testing.T) {
 	for _, repo := range third.report.Repositories {
 		if strings.HasSuffix(repo.Destination, "/api") && repo.Metadata != "copied" {
 			t.Errorf("neworg/api: metadata %q, want copied", repo.Metadata)
+		}
+	}
+}
+
+// TestHubLimitHitMidRunWaitedOut: into Docker Hub, whose API allows fewer
+// requests a window than the run needs (a listing and a creation per
+// repository: no other channel), and whose window another client of the
+// account spends mid-run. The run meets that 429, waits it out, paces the
+// rest by the windows' headers (never more than one 429 a window) and
+// finishes with every tag copied and verified by the registry.
+func TestHubLimitHitMidRunWaitedOut(t *testing.T) {
+	t.Parallel()
+	const repos, perWindow, window = 12, 10, 2 * time.Second
+	const inFlight = 300 * time.Millisecond // what was sent before the first 429's answer arrived
+	src := harness.MustStartRegistry(t)
+	for i := range repos {
+		seedImage(t, fmt.Sprintf("%s/oldorg/app%02d:v1", src.Host(), i))
+	}
+	dstReg := harness.MustStartRegistry(t)
+	fake := hubfake.New(dstReg.URL(), hubfake.WithAccount("bob", "bob-pat"), hubfake.WithRateLimit(perWindow), hubfake.WithRateWindow(window))
+	// The other client: before the run's 6th request is served, it takes
+	// what is left of the window (its own requests are anonymous listings
+	// of another namespace, told apart below).
+	var seen atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if seen.Add(1) == 6 {
+			for {
+				rec := httptest.NewRecorder()
+				fake.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/v2/namespaces/other/repositories", nil))
+				if rec.Code == http.StatusTooManyRequests {
+					break
+				}
+			}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	env := []string{"CRANE_MIGRATE_DST_USERNAME=bob", "CRANE_MIGRATE_DST_PASSWORD=bob-pat"}
+	r := cli(t, env, "org", src.Host()+"/oldorg", dstReg.Host()+"/neworg", "--dst-hub-api", srv.URL).expect(t, 0)
+	if s := r.report.Summary; s.Copied != repos || s.Verified != repos {
+		t.Fatalf("summary %+v, want %d copied and verified", s, repos)
+	}
+	for _, res := range r.report.Results {
+		if res.VerifiedBy != report.VerifiedByRegistry {
+			t.Errorf("%s: verified by %q, want the registry", res.Destination, res.VerifiedBy)
+		}
+	}
+	var ours []hubfake.Request
+	for _, q := range fake.Requests() {
+		if !strings.Contains(q.Path, "/other/") {
+			ours = append(ours, q)
+		}
+	}
+	// Requests in flight when the other client spent the window meet a
+	// 429 each (no client can help that). Once the first 429 is answered
+	// the run knows: nothing it sends then may meet another, neither a
+	// retry sent at the header's reset (rounded down to whole seconds,
+	// so early) nor a crowd released together.
+	var first *hubfake.Request
+	limited, late := 0, 0
+	for i, q := range ours {
+		if q.Status != http.StatusTooManyRequests {
+			continue
+		}
+		limited++
+		if first == nil {
+			first = &ours[i]
+		} else if q.Start.Sub(first.Start) > inFlight {
+			late++
+		}
+	}
+	if limited == 0 {
+		t.Errorf("the run met no 429: the other client's spending was not hit mid-run (%d requests)", len(ours))
+	}
+	if late > 0 {
+		t.Errorf("%d 429s met more than %v after the first: the run did not wait the window out", late, inFlight)
+	}
+	if len(ours)-limited < repos {
+		t.Errorf("%d Hub API requests answered, want at least %d (a creation per repository)", len(ours)-limited, repos)
+	}
+	if t.Failed() {
+		for _, q := range fake.Requests() {
+			t.Logf("%s %s %s %d at +%v for %v", q.Method, q.Path, q.User, q.Status, q.Start.Sub(ours[0].Start).Round(time.Millisecond), q.Duration.Round(time.Millisecond))
 		}
 	}
 }

@@ -28,6 +28,7 @@ type options struct {
 	tokenTTL  time.Duration
 	offsetCap int
 	rateLimit int // per minute; 0 is unlimited
+	window    time.Duration
 	transport http.RoundTripper
 	auth      authn.Authenticator
 	accounts  []*account
@@ -78,6 +79,18 @@ func WithRateLimit(perMinute int) Option {
 			return fmt.Errorf("WithRateLimit: %d is not positive", perMinute)
 		}
 		o.rateLimit = perMinute
+		return nil
+	}
+}
+
+// WithRateWindow shortens the rate-limit window (the real Hub's is a
+// minute), so that a test can see one waited out. Default: a minute.
+func WithRateWindow(d time.Duration) Option {
+	return func(o *options) error {
+		if d < time.Second {
+			return fmt.Errorf("WithRateWindow: %v is under a second (X-RateLimit-Reset is in whole seconds)", d)
+		}
+		o.window = d
 		return nil
 	}
 }

@@ -13,7 +13,8 @@ const rateWindow = time.Minute
 // limiter counts requests in fixed one-minute windows, for all clients
 // together (they all come from 127.0.0.1 anyway).
 type limiter struct {
-	perMinute int // 0: unlimited
+	perMinute int // per window; 0: unlimited
+	window    time.Duration
 	now       func() time.Time
 
 	mu    sync.Mutex
@@ -21,8 +22,11 @@ type limiter struct {
 	used  int
 }
 
-func newLimiter(perMinute int, now func() time.Time) *limiter {
-	return &limiter{perMinute: perMinute, now: now}
+func newLimiter(perMinute int, window time.Duration, now func() time.Time) *limiter {
+	if window == 0 {
+		window = rateWindow
+	}
+	return &limiter{perMinute: perMinute, window: window, now: now}
 }
 
 // allow takes one request from the window, sets the X-RateLimit-* headers,
@@ -47,14 +51,14 @@ func (l *limiter) take() (limit, remaining int, reset time.Time, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if l.start.IsZero() || !now.Before(l.start.Add(rateWindow)) {
+	if l.start.IsZero() || !now.Before(l.start.Add(l.window)) {
 		l.start, l.used = now, 0
 	}
 	limit = l.perMinute
 	if limit == 0 {
 		limit = UnlimitedRateLimit
 	}
-	reset = l.start.Add(rateWindow)
+	reset = l.start.Add(l.window)
 	if l.perMinute > 0 && l.used >= l.perMinute {
 		return limit, 0, reset, false
 	}

@@ -61,7 +61,7 @@ func New(registryURL string, opts ...Option) *Server {
 	if err != nil {
 		panic(fmt.Sprintf("hubfake.New: %v", err))
 	}
-	s := &Server{o: o, reg: reg, limiter: newLimiter(o.rateLimit, o.now),
+	s := &Server{o: o, reg: reg, limiter: newLimiter(o.rateLimit, o.window, o.now),
 		tokens: map[string]session{}, meta: map[string]metaEntry{}, created: map[string]bool{},
 		seen: map[string]time.Time{}, pushed: map[string]pushed{}}
 	s.routes()

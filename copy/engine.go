@@ -66,16 +66,17 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 // outcome to results (which the caller owns and drains), then returns; a
 // failing task never stops the others.
 //
-// A task goes through three stages: plan (both sides' digests, then the
-// source manifests to copy), transfer (the writes) and confirm (verify),
-// the last two with jobs workers each. A worker that waited on the slowest
-// of those round trips would leave the registries idle; pipelined,
-// planning runs ahead of the copies and verification behind them. Planning
-// has planWidth times the workers: it is a HEAD or two per tag, and a
-// re-run with nothing to copy is nothing but planning, which jobs workers
+// A task goes through four stages: look (both sides' digests: HEADs or
+// listings), pull (the source manifests to copy), transfer (the writes)
+// and confirm (verify). A worker that waited on the slowest of those round
+// trips would leave the registries idle; pipelined, planning runs ahead of
+// the copies and verification behind them. Pull, transfer and confirm have
+// jobs workers each, so --jobs bounds the pulls in flight as it bounds the
+// copies. Looking has planWidth times the workers: it costs no pull, and a
+// re-run with nothing to copy is nothing but looking, which jobs workers
 // would make as slow as jobs round trips at a time (issue 16's re-run of
-// 5,000 tags took a minute on it); when copies wait, planners just wait
-// on the planned queue.
+// 5,000 tags took a minute on it); when copies wait, lookers just wait on
+// the queue.
 //
 // Once ctx is done (the user pressed Ctrl-C) or the source's pull limit is
 // spent, no new task starts: the rest are reported pending. Copies already in
@@ -84,8 +85,23 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 // work aborts them (pending), and killing the process still leaves no
 // half-written tag, since manifests are pushed last.
 func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<- report.Result) {
+	looked := make(chan *job, e.o.jobs)
 	planned := make(chan *job, e.o.jobs)
 	copied := make(chan *job, e.o.jobs)
+	// after sends a job on once a stage is done with it. What is attached
+	// to a skipped image is looked for behind the planners, not by them:
+	// copied is closed only after the stages before it are done.
+	after := func(j *job, done bool, next chan<- *job) {
+		switch {
+		case !done:
+			next <- j
+		case e.att != nil && followed(j.res.Status):
+			j.verified = true
+			copied <- j
+		default:
+			e.finish(ctx, work, j, results)
+		}
+	}
 	closeAfter(stage(e.o.jobs*planWidth, func() {
 		for t := range tasks {
 			if why, kind := e.stopped(ctx); why != "" {
@@ -97,18 +113,22 @@ func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<
 				results <- e.check(work, t)
 				continue
 			}
-			switch j, done := e.plan(work, t); {
-			case !done:
+			j, done := e.plan(work, t)
+			after(j, done, looked)
+		}
+	}), looked)
+	closeAfter(stage(e.o.jobs, func() {
+		for j := range looked {
+			if j.pull == nil {
 				planned <- j
-			case e.att != nil && followed(j.res.Status):
-				// What is attached to a skipped image is looked for
-				// behind the planners, not by them: stage 2 closes
-				// copied only after this stage is done.
-				j.verified = true
-				copied <- j
-			default:
-				e.finish(ctx, work, j, results)
+				continue
 			}
+			// The limit may have been met since this job was looked at.
+			if why, kind := e.stopped(ctx); why != "" {
+				results <- pending(j.t, why, kind)
+				continue
+			}
+			after(j, j.pull(work), planned)
 		}
 	}), planned)
 	closeAfter(stage(e.o.jobs, func() {

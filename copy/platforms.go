@@ -227,7 +227,8 @@ func (e *Engine) planPlatforms(ctx context.Context, j *job, dst, by string) (han
 		j.res.Status, j.filtered = report.StatusPlanned, true
 		return true, true
 	}
-	return true, e.filterSource(ctx, j, dst, by)
+	j.pull = func(ctx context.Context) bool { return e.filterSource(ctx, j, dst, by) }
+	return true, false
 }
 
 // sameFiltered says whether the destination's dst is already what
@@ -404,13 +405,16 @@ func (e *Engine) planImagePlatform(ctx context.Context, j *job, dst string) (han
 	if e.o.dryRun {
 		return false, false // decided at copy time: a dry run reads no manifest
 	}
-	desc, err := e.prefetch(ctx, j.t.Source.Context(), j.src)
-	if err != nil {
-		e.fail(ctx, j, err)
-		return true, true
+	j.pull = func(ctx context.Context) bool {
+		desc, err := e.prefetch(ctx, j.t.Source.Context(), j.src)
+		if err != nil {
+			e.fail(ctx, j, err)
+			return true
+		}
+		j.desc = desc
+		return e.imagePlatform(ctx, j, dst)
 	}
-	j.desc = desc
-	return true, e.imagePlatform(ctx, j, dst)
+	return true, false
 }
 
 // imagePlatform decides an image in hand (j.desc) by its config's platform.

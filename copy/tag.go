@@ -34,11 +34,18 @@ type job struct {
 	// digest, idx its manifest). What is attached to the source index does
 	// not apply to it and does not follow; its platforms' own do.
 	filtered bool
+	// pull is what is left of planning that reads the source's manifests
+	// (pulls, on Docker Hub): the pull stage runs it, --jobs at a time.
+	// done means j.res is final. nil when planning read nothing.
+	pull func(ctx context.Context) (done bool)
 }
 
 // one plans, copies and verifies a single task, stage after stage.
 func (e *Engine) one(ctx context.Context, t Task) *job {
 	j, done := e.plan(ctx, t)
+	if !done && j.pull != nil {
+		done = j.pull(ctx)
+	}
 	if !done {
 		done = e.transfer(ctx, j)
 	}
@@ -96,9 +103,13 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 		j.res.Status = report.StatusPlanned
 		j.log.Debug("planned")
 	default:
-		if j.desc, err = e.prefetch(ctx, t.Source.Context(), src); err != nil {
-			e.fail(ctx, j, err)
-			return j, true
+		j.pull = func(ctx context.Context) bool {
+			var err error
+			if j.desc, err = e.prefetch(ctx, t.Source.Context(), src); err != nil {
+				e.fail(ctx, j, err)
+				return true
+			}
+			return false
 		}
 		return j, false
 	}

@@ -75,7 +75,8 @@ func (e *Engine) fail(ctx context.Context, j *job, err error) {
 
 // plan learns both sides' digests (from the listings when they gave them)
 // and decides: skipped, conflict, planned (dry run), or to be copied. done
-// means j.res is final.
+// means j.res is final; otherwise j.pull, when set, still reads what is to
+// be copied (and may still decide: an image of another platform).
 func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 	j = &job{t: t, res: report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms,
 		Signature: t.Signature, Selection: t.Selection}}

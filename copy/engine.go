@@ -117,21 +117,25 @@ func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<
 			after(j, done, looked)
 		}
 	}), looked)
-	closeAfter(stage(e.o.jobs, func() {
+	slots := make(chan struct{}, e.o.jobs)
+	closeAfter(stage(e.o.jobs*planWidth, func() {
 		for j := range looked {
 			if j.pull == nil {
 				planned <- j
 				continue
 			}
+			release := e.pullSlot(j, slots)
 			// The limit may have been met since this job was looked at.
 			if why, kind := e.stopped(ctx); why != "" {
+				release()
 				results <- pending(j.t, why, kind)
 				continue
 			}
-			after(j, j.pull(work), planned)
+			after(j, j.pull(work), planned) // a wait for the window included
+			release()
 		}
 	}), planned)
-	closeAfter(stage(e.o.jobs, func() {
+	closeAfter(stage(e.o.jobs*transferWidth, func() {
 		for j := range planned {
 			// A planned job holds its manifests already, and blob reads
 			// do not count against a pull limit: only an interrupt stops it.
@@ -146,7 +150,7 @@ func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<
 			}
 		}
 	}), copied)
-	stage(e.o.jobs, func() {
+	stage(e.o.jobs*planWidth, func() {
 		for j := range copied {
 			if !j.verified {
 				e.confirm(work, j)
@@ -156,8 +160,26 @@ func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<
 	}).Wait()
 }
 
-// planWidth is how many planners there are per job (see Run).
-const planWidth = 4
+// planWidth and transferWidth are the workers per job of the stages that
+// only read or are small writes (see Run).
+const (
+	planWidth     = 4
+	transferWidth = 4
+)
+
+// pullSlot holds one of --jobs slots while j pulls, when the source counts
+// pulls (its answers carried a pull limit, or none came yet): such a
+// source sees at most --jobs pulls in flight, and a tag waiting for the
+// next window (--on-rate-limit wait) keeps its slot. A source whose
+// answers carry no limit is read as wide as the other stages.
+func (e *Engine) pullSlot(j *job, slots chan struct{}) (release func()) {
+	counted := e.srcSide.Quota == nil || e.srcSide.Quota.Counted(j.t.Source.Context().RegistryStr())
+	if !counted {
+		return func() {}
+	}
+	slots <- struct{}{}
+	return func() { <-slots }
+}
 
 // stage starts n workers.
 func stage(n int, worker func()) *sync.WaitGroup {

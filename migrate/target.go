@@ -55,6 +55,9 @@ func (t repoTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task)
 	r.repoTasks(ctx, t.src, t.dst, tasks, false)
 }
 
+// listWidth is the repositories listed at once per job.
+const listWidth = 4
+
 type nsTarget struct {
 	src, dst enumerate.Namespace
 	repos    []string
@@ -62,12 +65,13 @@ type nsTarget struct {
 
 // produce streams every repository's tags into the engine: repositories
 // from the repos file when given, else from the source's listing. Up to
-// --jobs repositories are listed and prepared at once, so a repository
-// that is slow to list (or fails) holds up only itself; the report is
-// sorted, so its order does not depend on theirs.
+// listWidth × --jobs repositories are listed and prepared at once (a
+// listing is a read or two; the engine's look stage is as wide), so a
+// repository that is slow to list (or fails) holds up only itself; the
+// report is sorted, so its order does not depend on theirs.
 func (t nsTarget) produce(ctx context.Context, r *run, tasks chan<- copy.Task) {
 	var g errgroup.Group
-	g.SetLimit(r.o.jobs)
+	g.SetLimit(r.o.jobs * listWidth)
 	each := func(rel string, fromCatalog bool) {
 		if !r.o.shard.Owns(rel) {
 			return

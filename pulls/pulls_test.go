@@ -167,3 +167,31 @@ func TestPauseAtWindowEdge(t *testing.T) {
 		}
 	}
 }
+
+// TestCounted: a host counts pulls until it answers without a pull limit;
+// one that reported a limit still counts.
+func TestCounted(t *testing.T) {
+	t.Parallel()
+	var q pulls.Quota
+	answer := func(host string, limited bool) {
+		rec := httptest.NewRecorder()
+		if limited {
+			rec.Header().Set("Ratelimit-Limit", "100;w=21600")
+			rec.Header().Set("Ratelimit-Remaining", "99;w=21600")
+		}
+		resp := rec.Result()
+		resp.Request = &http.Request{URL: &url.URL{Host: host}}
+		q.Observe(resp)
+	}
+	if !q.Counted("free") {
+		t.Error("a host that has not answered yet is not counted")
+	}
+	answer("free", false)
+	answer("hub", true)
+	if q.Counted("free") {
+		t.Error("a host that answered without a pull limit still counts pulls")
+	}
+	if !q.Counted("hub") {
+		t.Error("a host that reported a pull limit does not count pulls")
+	}
+}

@@ -16,6 +16,7 @@ type Quota struct {
 	hosts map[string]Limit
 	waits map[string]time.Duration // Retry-After of the last pull-limit 429
 	api   map[string]apiWindow     // X-RateLimit-* of API answers (Docker Hub)
+	seen  map[string]bool          // hosts that answered at all
 }
 
 // apiWindow is a per-minute API limit's state, as the last answer told it.
@@ -48,6 +49,12 @@ func (q *Quota) Observe(resp *http.Response) {
 		}
 	}
 	q.observeAPI(resp)
+	q.mu.Lock()
+	if q.seen == nil {
+		q.seen = map[string]bool{}
+	}
+	q.seen[resp.Request.URL.Host] = true
+	q.mu.Unlock()
 	limit, window, ok1 := parseLimit(resp.Header.Get("Ratelimit-Limit"))
 	remaining, _, ok2 := parseLimit(resp.Header.Get("Ratelimit-Remaining"))
 	if !ok1 || !ok2 {
@@ -59,6 +66,15 @@ func (q *Quota) Observe(resp *http.Response) {
 		q.hosts = map[string]Limit{}
 	}
 	q.hosts[resp.Request.URL.Host] = Limit{Limit: limit, Remaining: remaining, Window: window}
+}
+
+// Counted says whether host counts pulls: its answers carried a pull
+// limit, or it has not answered yet (so it may).
+func (q *Quota) Counted(host string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	_, limited := q.hosts[host]
+	return limited || !q.seen[host]
 }
 
 // For returns host's last reported limit; false when it reported none.

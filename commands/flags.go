@@ -48,7 +48,7 @@ func env(name string) []string { return []string{envPrefix + name} }
 func sharedFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: migrate.DefaultJobs, EnvVars: env("JOBS"),
-			Usage: "tags handled at once: each stage of the engine (plan, copy, verify) has this many workers, shared by all repositories"},
+			Usage: "the run's concurrency: this many manifest pulls at a time from a source that counts pulls (Docker Hub), 4× as many tags in each other stage and repositories listed at once"},
 		&cli.StringSliceFlag{Name: "include", EnvVars: env("INCLUDE"),
 			Usage: "only tags matching this RE2 expression (repeatable)"},
 		&cli.StringSliceFlag{Name: "exclude", EnvVars: env("EXCLUDE"),

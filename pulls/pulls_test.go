@@ -102,15 +102,7 @@ func TestAPIWindowKeepsOurCount(t *testing.T) {
 	var q pulls.Quota
 	now := time.Now()
 	reset := now.Add(time.Minute).Truncate(time.Second)
-	answer := func(remaining int, reset time.Time) {
-		rec := httptest.NewRecorder()
-		rec.Header().Set("X-RateLimit-Limit", "20")
-		rec.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
-		rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset.Unix()))
-		resp := rec.Result()
-		resp.Request = &http.Request{URL: &url.URL{Host: "hub"}}
-		q.Observe(resp)
-	}
+	answer := func(remaining int, reset time.Time) { observeAPI(&q, 20, remaining, reset) }
 	answer(12, reset)
 	for range 2 {
 		if d := q.Pause("hub", now); d != 0 {
@@ -134,15 +126,7 @@ func TestPauseAtWindowEdge(t *testing.T) {
 	t.Parallel()
 	var q pulls.Quota
 	reset := time.Now().Add(10 * time.Second).Truncate(time.Second)
-	observe := func(remaining int, reset time.Time) {
-		rec := httptest.NewRecorder()
-		rec.Header().Set("X-RateLimit-Limit", "180")
-		rec.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
-		rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset.Unix()))
-		resp := rec.Result()
-		resp.Request = &http.Request{URL: &url.URL{Host: "hub"}}
-		q.Observe(resp)
-	}
+	observe := func(remaining int, reset time.Time) { observeAPI(&q, 180, remaining, reset) }
 	observe(0, reset)
 	steps := []struct {
 		at      time.Time
@@ -194,4 +178,16 @@ func TestCounted(t *testing.T) {
 	if !q.Counted("hub") {
 		t.Error("a host that reported a pull limit does not count pulls")
 	}
+}
+
+// observeAPI hands q an answer of host "hub" with the Docker Hub API's
+// X-RateLimit-* headers.
+func observeAPI(q *pulls.Quota, limit, remaining int, reset time.Time) {
+	rec := httptest.NewRecorder()
+	rec.Header().Set("X-RateLimit-Limit", fmt.Sprint(limit))
+	rec.Header().Set("X-RateLimit-Remaining", fmt.Sprint(remaining))
+	rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(reset.Unix()))
+	resp := rec.Result()
+	resp.Request = &http.Request{URL: &url.URL{Host: "hub"}}
+	q.Observe(resp)
 }

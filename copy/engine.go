@@ -70,13 +70,13 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 // listings), pull (the source manifests to copy), transfer (the writes)
 // and confirm (verify). A worker that waited on the slowest of those round
 // trips would leave the registries idle; pipelined, planning runs ahead of
-// the copies and verification behind them. Pull, transfer and confirm have
-// jobs workers each, so --jobs bounds the pulls in flight as it bounds the
-// copies. Looking has planWidth times the workers: it costs no pull, and a
-// re-run with nothing to copy is nothing but looking, which jobs workers
-// would make as slow as jobs round trips at a time (issue 16's re-run of
-// 5,000 tags took a minute on it); when copies wait, lookers just wait on
-// the queue.
+// the copies and verification behind them. Each stage has planWidth (or
+// transferWidth) times --jobs workers: a re-run with nothing to copy is
+// nothing but looking, which --jobs workers would make as slow as --jobs
+// round trips at a time (issue 16's re-run of 5,000 tags took a minute on
+// it). Pulls from a source that counts them stay --jobs at a time
+// (pullSlot); when copies wait, the stages before them just wait on their
+// queues.
 //
 // Once ctx is done (the user pressed Ctrl-C) or the source's pull limit is
 // spent, no new task starts: the rest are reported pending. Copies already in
@@ -85,79 +85,94 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 // work aborts them (pending), and killing the process still leaves no
 // half-written tag, since manifests are pushed last.
 func (e *Engine) Run(ctx, work context.Context, tasks <-chan Task, results chan<- report.Result) {
-	looked := make(chan *job, e.o.jobs)
-	planned := make(chan *job, e.o.jobs)
-	copied := make(chan *job, e.o.jobs)
-	// after sends a job on once a stage is done with it. What is attached
-	// to a skipped image is looked for behind the planners, not by them:
-	// copied is closed only after the stages before it are done.
-	after := func(j *job, done bool, next chan<- *job) {
-		switch {
-		case !done:
-			next <- j
-		case e.att != nil && followed(j.res.Status):
-			j.verified = true
-			copied <- j
-		default:
-			e.finish(ctx, work, j, results)
+	p := &pipeline{e: e, results: results, looked: make(chan *job, e.o.jobs), planned: make(chan *job, e.o.jobs),
+		copied: make(chan *job, e.o.jobs), slots: make(chan struct{}, e.o.jobs)}
+	closeAfter(stage(e.o.jobs*planWidth, func() { p.look(ctx, work, tasks) }), p.looked)
+	closeAfter(stage(e.o.jobs*planWidth, func() { p.pull(ctx, work) }), p.planned)
+	closeAfter(stage(e.o.jobs*transferWidth, func() { p.transfer(ctx, work) }), p.copied)
+	stage(e.o.jobs*planWidth, func() { p.confirm(ctx, work) }).Wait()
+}
+
+// pipeline is one Run's stages and the queues between them.
+type pipeline struct {
+	e                       *Engine
+	results                 chan<- report.Result
+	looked, planned, copied chan *job
+	slots                   chan struct{} // pullSlot's
+}
+
+// after sends a job on once a stage is done with it. What is attached to
+// a skipped image is looked for behind the planners, not by them: copied
+// is closed only after the stages before it are done.
+func (p *pipeline) after(ctx, work context.Context, j *job, done bool, next chan<- *job) {
+	switch {
+	case !done:
+		next <- j
+	case p.e.att != nil && followed(j.res.Status):
+		j.verified = true
+		p.copied <- j
+	default:
+		p.e.finish(ctx, work, j, p.results)
+	}
+}
+
+func (p *pipeline) look(ctx, work context.Context, tasks <-chan Task) {
+	for t := range tasks {
+		if why, kind := p.e.stopped(ctx); why != "" {
+			p.results <- pending(t, why, kind)
+			continue
+		}
+		p.e.begin(t)
+		if p.e.o.check {
+			p.results <- p.e.check(work, t)
+			continue
+		}
+		j, done := p.e.plan(work, t)
+		p.after(ctx, work, j, done, p.looked)
+	}
+}
+
+func (p *pipeline) pull(ctx, work context.Context) {
+	for j := range p.looked {
+		if j.pull == nil {
+			p.planned <- j
+			continue
+		}
+		release := p.e.pullSlot(j, p.slots)
+		// The limit may have been met since this job was looked at.
+		if why, kind := p.e.stopped(ctx); why != "" {
+			release()
+			p.results <- pending(j.t, why, kind)
+			continue
+		}
+		p.after(ctx, work, j, j.pull(work), p.planned) // a wait for the window included
+		release()
+	}
+}
+
+func (p *pipeline) transfer(ctx, work context.Context) {
+	for j := range p.planned {
+		// A planned job holds its manifests already, and blob reads do
+		// not count against a pull limit: only an interrupt stops it.
+		if ctx.Err() != nil {
+			p.results <- pending(j.t, "interrupted", report.KindInterrupted)
+			continue
+		}
+		if p.e.transfer(work, j) {
+			p.e.finish(ctx, work, j, p.results)
+		} else {
+			p.copied <- j
 		}
 	}
-	closeAfter(stage(e.o.jobs*planWidth, func() {
-		for t := range tasks {
-			if why, kind := e.stopped(ctx); why != "" {
-				results <- pending(t, why, kind)
-				continue
-			}
-			e.begin(t)
-			if e.o.check {
-				results <- e.check(work, t)
-				continue
-			}
-			j, done := e.plan(work, t)
-			after(j, done, looked)
+}
+
+func (p *pipeline) confirm(ctx, work context.Context) {
+	for j := range p.copied {
+		if !j.verified {
+			p.e.confirm(work, j)
 		}
-	}), looked)
-	slots := make(chan struct{}, e.o.jobs)
-	closeAfter(stage(e.o.jobs*planWidth, func() {
-		for j := range looked {
-			if j.pull == nil {
-				planned <- j
-				continue
-			}
-			release := e.pullSlot(j, slots)
-			// The limit may have been met since this job was looked at.
-			if why, kind := e.stopped(ctx); why != "" {
-				release()
-				results <- pending(j.t, why, kind)
-				continue
-			}
-			after(j, j.pull(work), planned) // a wait for the window included
-			release()
-		}
-	}), planned)
-	closeAfter(stage(e.o.jobs*transferWidth, func() {
-		for j := range planned {
-			// A planned job holds its manifests already, and blob reads
-			// do not count against a pull limit: only an interrupt stops it.
-			if ctx.Err() != nil {
-				results <- pending(j.t, "interrupted", report.KindInterrupted)
-				continue
-			}
-			if e.transfer(work, j) {
-				e.finish(ctx, work, j, results)
-			} else {
-				copied <- j
-			}
-		}
-	}), copied)
-	stage(e.o.jobs*planWidth, func() {
-		for j := range copied {
-			if !j.verified {
-				e.confirm(work, j)
-			}
-			e.finish(ctx, work, j, results)
-		}
-	}).Wait()
+		p.e.finish(ctx, work, j, p.results)
+	}
 }
 
 // planWidth and transferWidth are the workers per job of the stages that

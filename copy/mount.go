@@ -13,9 +13,45 @@ import (
 // repository. Offered as a cross-repository mount instead, it moves no bytes.
 // A mount the registry refuses falls back to an upload, so a stale entry
 // costs one request, never correctness.
+//
+// A blob being uploaded to one repository is not uploaded to another at
+// the same time: the second waits for the first (claim), then mounts it.
+// Repositories are copied side by side, and their shared base layers would
+// otherwise all be read and uploaded at once.
 type blobHomes struct {
-	mu    sync.Mutex
-	homes map[string]name.Repository // registry + "@" + digest → repository
+	mu     sync.Mutex
+	homes  map[string]name.Repository // registry + "@" + digest → repository
+	moving map[string]chan struct{}   // closed when that blob's upload ends
+}
+
+// claim says whether dst's upload of h is the registry's first: mine (the
+// caller uploads, then calls release), or wait for another repository's
+// upload to end (nil when h has a home, or the caller's is the first).
+func (b *blobHomes) claim(dst name.Repository, h v1.Hash) (wait <-chan struct{}, mine bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k := homeKey(dst.Registry, h)
+	if _, ok := b.homes[k]; ok {
+		return nil, false
+	}
+	if ch, ok := b.moving[k]; ok {
+		return ch, false
+	}
+	if b.moving == nil {
+		b.moving = map[string]chan struct{}{}
+	}
+	b.moving[k] = make(chan struct{})
+	return nil, true
+}
+
+// release ends dst's claim on h, whether its upload worked or not: a
+// waiter then mounts from its home, or uploads itself.
+func (b *blobHomes) release(dst name.Repository, h v1.Hash) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k := homeKey(dst.Registry, h)
+	close(b.moving[k])
+	delete(b.moving, k)
 }
 
 func homeKey(reg name.Registry, h v1.Hash) string { return reg.String() + "@" + h.String() }

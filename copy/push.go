@@ -115,6 +115,19 @@ func references(raw []byte) (blobs, children []v1.Descriptor, err error) {
 // whole run, and starts the upload over after a transient failure.
 func (e *Engine) blob(ctx context.Context, src, dst name.Repository, d v1.Descriptor, fresh bool) error {
 	_, err := e.written.Do(ctx, dst.String()+"@"+d.Digest.String(), func() (struct{}, error) {
+		if src.RegistryStr() != dst.RegistryStr() {
+			wait, mine := e.homes.claim(dst, d.Digest)
+			if mine {
+				defer e.homes.release(dst, d.Digest)
+			}
+			if wait != nil {
+				select {
+				case <-wait:
+				case <-ctx.Done():
+					return struct{}{}, ctx.Err()
+				}
+			}
+		}
 		var err error
 		for try := 1; ; try++ {
 			if err = e.tryBlob(ctx, src, dst, d, fresh); err == nil {

@@ -261,10 +261,11 @@ func TestHubTokenExpiresDuringTheRun(t *testing.T) {
 		seedTags(t, fmt.Sprintf("%s/oldorg/app%d:v1", src.reg.Host(), i))
 	}
 	// Both the registry and the Hub API are slow: listing 6 repositories
-	// (a page of them, then a page of tags each: 7 requests) takes 2 s, so
-	// the listing itself outlives the token, however fast the copies are.
+	// (a page of them, then a page of tags each, 4 at a time at --jobs 1:
+	// 3 rounds) takes 1.8 s, so the listing itself outlives the token,
+	// however fast the copies are.
 	slow := harness.MustNewProxy(t, src.reg.URL(), harness.WithDelay(150*time.Millisecond))
-	slowHub := harness.MustNewProxy(t, src.url, harness.WithDelay(300*time.Millisecond))
+	slowHub := harness.MustNewProxy(t, src.url, harness.WithDelay(600*time.Millisecond))
 	dst := harness.MustStartRegistry(t)
 	r := cli(t, []string{"CRANE_MIGRATE_SRC_USERNAME=alice", "CRANE_MIGRATE_SRC_PASSWORD=alice-pat"},
 		"org", slow.Host()+"/oldorg", dst.Host()+"/neworg", "--src-hub-api", slowHub.URL(), "--jobs", "1").expect(t, 0)

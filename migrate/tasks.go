@@ -26,21 +26,8 @@ func errNoRepositories(ns fmt.Stringer) error {
 // repoTasks sends one task per tag of srcRepo that passes the filter, then
 // the signature tags of the images sent.
 func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, tasks chan<- copy.Task, fromCatalog bool) {
-	// The destination is prepared (listed, created, described) while the
-	// source is listed: two round trips apart, not one after the other. No
-	// task is sent before it is ready.
-	var have enumerate.Snapshot
-	ready := func() bool { return true }
-	if !r.o.check {
-		prepared := make(chan bool, 1)
-		go func() {
-			h, ok := r.prepare(ctx, srcRepo, dstRepo, true)
-			have = h
-			prepared <- ok
-		}()
-		ready = sync.OnceValue(func() bool { return <-prepared })
-		defer ready() // wait for it even when the listing fails
-	}
+	have, ready := r.prepareWhileListing(ctx, srcRepo, dstRepo)
+	defer ready() // wait for it even when the listing fails
 	clean := false
 	defer func() { r.listed(dstRepo, clean) }()
 	if r.o.selection.needsDates() && !r.srcList.HasHub() { // CheckSelection refuses this before a run
@@ -72,19 +59,37 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 			candidates = append(candidates, t)
 			continue
 		}
-		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, have), &sel) {
+		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, *have), &sel) {
 			return
 		}
 	}
-	if !r.listingDone(ctx, tasks, &sel) {
+	if !ready() || !r.listingDone(ctx, tasks, &sel) { // an empty listing waits for it here
 		return
 	}
 	if sel.pick.KeepLatest > 0 {
-		if !r.sendLatest(ctx, srcRepo, dstRepo, candidates, have, &sel, tasks) {
+		if !r.sendLatest(ctx, srcRepo, dstRepo, candidates, *have, &sel, tasks) {
 			return
 		}
 	}
-	clean = r.sendSignatures(ctx, srcRepo, dstRepo, have, &sel, tasks)
+	clean = r.sendSignatures(ctx, srcRepo, dstRepo, *have, &sel, tasks)
+}
+
+// prepareWhileListing prepares the destination (lists, creates,
+// describes) while the source is listed: two round trips apart, not one
+// after the other. No task is sent before ready says so; *have is the
+// destination's snapshot once it has.
+func (r *run) prepareWhileListing(ctx context.Context, srcRepo, dstRepo name.Repository) (have *enumerate.Snapshot, ready func() bool) {
+	have = &enumerate.Snapshot{}
+	if r.o.check {
+		return have, func() bool { return true }
+	}
+	prepared := make(chan bool, 1)
+	go func() {
+		h, ok := r.prepare(ctx, srcRepo, dstRepo, true)
+		*have = h
+		prepared <- ok
+	}()
+	return have, sync.OnceValue(func() bool { return <-prepared })
 }
 
 // selection is what repoTasks chose so far.

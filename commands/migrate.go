@@ -156,7 +156,7 @@ func (m migrateConfig) newSide(c *cli.Context, spec sideSpec, log logrus.FieldLo
 		return nil, asUsage(fmt.Errorf("%s credentials: %w", spec.label, err))
 	}
 	s, err := side.New(c.Context, spec.registry, side.WithLabel(spec.label), side.WithKeychain(kc), side.WithHubAPI(spec.hubAPI),
-		side.WithWrite(spec.write), side.WithConcurrency(m.concurrency), side.WithTLS(m.tls), side.WithLogger(log), side.WithQuota(quota))
+		side.WithWrite(spec.write), side.WithConcurrency(m.concurrency), side.WithPullsAtOnce(m.jobs), side.WithTLS(m.tls), side.WithLogger(log), side.WithQuota(quota))
 	if err != nil {
 		return nil, asUsage(err)
 	}

@@ -22,6 +22,19 @@ type blobHomes struct {
 	mu     sync.Mutex
 	homes  map[string]name.Repository // registry + "@" + digest → repository
 	moving map[string]chan struct{}   // closed when that blob's upload ends
+	// noMounts are registries that refused a mount from a home: waiting
+	// for another repository's upload would gain nothing there.
+	noMounts map[string]bool
+}
+
+// refused records that dst's registry answered a mount with an upload.
+func (b *blobHomes) refused(dst name.Repository) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.noMounts == nil {
+		b.noMounts = map[string]bool{}
+	}
+	b.noMounts[dst.RegistryStr()] = true
 }
 
 // claim says whether dst's upload of h is the registry's first: mine (the
@@ -31,7 +44,7 @@ func (b *blobHomes) claim(dst name.Repository, h v1.Hash) (wait <-chan struct{},
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	k := homeKey(dst.Registry, h)
-	if _, ok := b.homes[k]; ok {
+	if _, ok := b.homes[k]; ok || b.noMounts[dst.RegistryStr()] {
 		return nil, false
 	}
 	if ch, ok := b.moving[k]; ok {
@@ -50,8 +63,10 @@ func (b *blobHomes) release(dst name.Repository, h v1.Hash) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	k := homeKey(dst.Registry, h)
-	close(b.moving[k])
-	delete(b.moving, k)
+	if ch, ok := b.moving[k]; ok {
+		close(ch)
+		delete(b.moving, k)
+	}
 }
 
 func homeKey(reg name.Registry, h v1.Hash) string { return reg.String() + "@" + h.String() }

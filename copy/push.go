@@ -180,6 +180,9 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 		}
 		return err // or mounted: nothing to upload
 	}
+	if from.String() != dst.String() && from.RegistryStr() == dst.RegistryStr() {
+		e.homes.refused(dst) // offered from a home, answered with an upload
+	}
 	if body == nil {
 		body = e.open(ctx, src, d)
 	}

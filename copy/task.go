@@ -27,9 +27,10 @@ type Task struct {
 	// completes with a HEAD) or report.VerifiedByListing (the Docker Hub
 	// API's listing). A skip is only as verified as its source.
 	DestinationBy string
-	// DestinationImages are the destination tag's images as a Docker Hub
-	// listing gave them (like Images): with them a filtered copy already
-	// there is recognized without reading it (a GET there is a pull).
+	// DestinationImages are the images of the destination tag when a
+	// Docker Hub listing gave it as an index (like Images): with them a
+	// filtered copy already there is recognized without reading it (a GET
+	// there is a pull).
 	DestinationImages []v1.Descriptor
 	// DestinationNew says the destination repository did not exist when
 	// planned: it holds only what this run writes, so blobs are uploaded

@@ -410,6 +410,15 @@ func TestSelectionPlatformRerunHubToHub(t *testing.T) {
 			t.Errorf("re-run: %d %s manifest GETs (pulls on Docker Hub), want 0: %v", len(gets), side, gets)
 		}
 	}
+
+	// The tag flattened to the arm64 image by another run lists the same
+	// one image, but is no index: the filtered index is written again.
+	cli(t, hubAccounts, append(args, "--flatten")...).expect(t, 0)
+	back := cli(t, hubAccounts, args...).expect(t, 0)
+	if res := back.result(t, "/neworg/app:multi"); res.Status != report.StatusCopied ||
+		res.DestinationDigest != first.result(t, "/neworg/app:multi").Filtered.Digest {
+		t.Errorf("after a --flatten run: %+v, want the filtered index copied again", res)
+	}
 }
 
 // TestSelectionPlatformSignaturesFromRegistry: from a registry source (no

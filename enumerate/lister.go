@@ -150,6 +150,17 @@ func (l *Lister) Tags(ctx context.Context, repo name.Repository) iter.Seq2[Tag, 
 	return l.registryTags(ctx, repo)
 }
 
+// TagsSparingHub is Tags for a repository whose migration spends the
+// Docker Hub API's window on what only that API can do (reading its README
+// to create it at the destination): its tags go through the registry,
+// unless a selection needs the Hub listing's dates.
+func (l *Lister) TagsSparingHub(ctx context.Context, repo name.Repository) iter.Seq2[Tag, error] {
+	if l.hub == nil || l.o.hubTagsOnly {
+		return l.Tags(ctx, repo)
+	}
+	return l.registryTags(ctx, repo)
+}
+
 func (l *Lister) hubTags(ctx context.Context, repo name.Repository) iter.Seq2[Tag, error] {
 	return func(yield func(Tag, error) bool) {
 		ns, rel := HubPath(repo)

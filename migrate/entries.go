@@ -3,6 +3,7 @@ package migrate
 import (
 	"context"
 	"errors"
+	"iter"
 	"sync"
 	"time"
 
@@ -115,4 +116,24 @@ func (r *run) destinationSnapshot(ctx context.Context, dstRepo name.Repository) 
 		return enumerate.Snapshot{Known: true, Tags: map[string]enumerate.Tag{}, FromHub: true}, nil
 	}
 	return r.dstList.ExistingSnapshot(ctx, dstRepo)
+}
+
+// sourceTags lists srcRepo's tags. A repository to be created on a Docker
+// Hub destination (absent from the destination namespace's listing) costs
+// a source repository GET that only the Hub API answers: its tags then go
+// through the registry, sparing that API's window (issue 16's first
+// migration of 1,000 repositories into Docker Hub: 460 tag pages fewer,
+// 2.5 windows).
+func (r *run) sourceTags(ctx context.Context, srcRepo, dstRepo name.Repository) iter.Seq2[enumerate.Tag, error] {
+	// --platform decides from the listing's images without reads.
+	if r.dst.Hub == nil || r.src.Hub == nil || r.o.check || len(r.o.selection.Platforms) > 0 {
+		return r.srcList.Tags(ctx, srcRepo)
+	}
+	ns, rel := enumerate.HubPath(dstRepo)
+	if m, err := r.listings.destination(ctx, r.dst.Hub, ns); err == nil {
+		if _, exists := m[rel]; !exists {
+			return r.srcList.TagsSparingHub(ctx, srcRepo)
+		}
+	}
+	return r.srcList.Tags(ctx, srcRepo)
 }

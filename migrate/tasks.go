@@ -39,7 +39,7 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 	// --keep-latest chooses among the whole listing: the tags that pass
 	// the other filters wait until it is read. Otherwise tags stream.
 	var candidates []enumerate.Tag
-	for t, err := range r.srcList.Tags(ctx, srcRepo) {
+	for t, err := range r.sourceTags(ctx, srcRepo, dstRepo) {
 		if fromCatalog && errors.Is(err, enumerate.ErrRepositoryNotFound) {
 			r.note(srcRepo, dstRepo, func(p *report.Repository) { p.Empty = true })
 			clean = true
@@ -212,7 +212,8 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 	}
 	for _, t := range sel.signatures {
 		if signed := signedDigest(t.Name); sel.filtered && !sel.digests[signed] {
-			r.drop(srcRepo, dstRepo, t, signatureVerdict(signed, sel.rewritten[signed]))
+			known, index := sel.rewritten[signed]
+			r.drop(srcRepo, dstRepo, t, signatureVerdict(signed, index, known))
 			continue
 		}
 		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, have), sel) {
@@ -223,11 +224,15 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 }
 
 // signatureVerdict says why a signature tag stays behind: its image was
-// not selected, or --platform rewrote it (reported even without --explain,
-// as every --platform exclusion is: a signature left behind on purpose).
-func signatureVerdict(signed string, rewritten bool) enumerate.Verdict {
-	if rewritten {
+// not selected, or it signs an index --platform rewrites (known), or may
+// (not read: that would be a pull). Those of an index are reported even
+// without --explain, as every --platform exclusion is.
+func signatureVerdict(signed string, index, known bool) enumerate.Verdict {
+	switch {
+	case index && known:
 		return enumerate.Verdict{Filter: "--platform", Detail: "signs index " + signed + ", which --platform rewrites: it does not apply to the new index"}
+	case index:
+		return enumerate.Verdict{Filter: "--platform", Detail: "signs index " + signed + ", which --platform may rewrite (reading it would be a pull): left behind"}
 	}
 	return enumerate.Verdict{Filter: "signature", Detail: "signs " + signed + ", which is not migrated"}
 }
@@ -255,7 +260,10 @@ func (r *run) fillDestination(task *copy.Task, have enumerate.Snapshot, tag stri
 		task.DestinationKnown, task.DestinationDigest = true, d.Digest
 		task.DestinationBy = report.VerifiedByRegistry
 		if have.FromHub {
-			task.DestinationBy, task.DestinationImages = report.VerifiedByListing, d.Images
+			task.DestinationBy = report.VerifiedByListing
+		}
+		if have.FromHub && d.Children > 0 { // an index, by the listing's media type
+			task.DestinationImages = d.Images
 		}
 	}
 	task.DestinationNew = have.Known && !have.Exists
@@ -315,7 +323,9 @@ func (r *run) queue(ctx context.Context, tasks chan<- copy.Task, t copy.Task) bo
 // digestsOf HEADs the kept tags (not a pull) to learn their digests when
 // the listing did not give them: only needed to match signatures to
 // filtered images. With --platform an index may be rewritten, which no
-// HEAD can tell: it is read (indexImages). An image's platform is in its
+// HEAD can tell: it is read (indexImages), unless that read is a pull (a
+// source that counts them, or a dry run): then its signatures stay
+// behind, as those of a rewritten index do. An image's platform is in its
 // config, which is not read here: a signature of an image the engine then
 // excludes as another platform's still follows.
 func (r *run) digestsOf(ctx context.Context, repo name.Repository, sel *selection) {
@@ -327,12 +337,24 @@ func (r *run) digestsOf(ctx context.Context, repo name.Repository, sel *selectio
 		case err != nil:
 		case len(sel.pick.Platforms) == 0 || !d.MediaType.IsIndex():
 			sel.digests[d.Digest.String()] = true
+		case r.o.dryRun || r.src.Quota.Counted(repo.RegistryStr()):
+			// reading it would be a pull: its signatures stay behind
+			sel.rewritten = mapWith(sel.rewritten, d.Digest.String(), false)
 		default: // which platforms stay, and whether it is rewritten
 			if listed, err := r.indexImages(ctx, repo, t, d.Digest); err == nil {
 				sel.keep(listed)
 			}
 		}
 	}
+}
+
+// mapWith is m with k set to v, made when nil.
+func mapWith(m map[string]bool, k string, v bool) map[string]bool {
+	if m == nil {
+		m = map[string]bool{}
+	}
+	m[k] = v
+	return m
 }
 
 // indexImages reads a registry source's index as a Docker Hub listing

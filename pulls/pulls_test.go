@@ -152,31 +152,74 @@ func TestPauseAtWindowEdge(t *testing.T) {
 	}
 }
 
-// TestCounted: a host counts pulls until it answers without a pull limit;
-// one that reported a limit still counts.
+// TestCounted: a host counts pulls until a manifest answer comes without a
+// pull limit (a ping's says nothing: the registry sends none there); one
+// that reported a limit still counts.
 func TestCounted(t *testing.T) {
 	t.Parallel()
 	var q pulls.Quota
-	answer := func(host string, limited bool) {
+	answer := func(host, path string, limited bool) {
 		rec := httptest.NewRecorder()
 		if limited {
 			rec.Header().Set("Ratelimit-Limit", "100;w=21600")
 			rec.Header().Set("Ratelimit-Remaining", "99;w=21600")
 		}
 		resp := rec.Result()
-		resp.Request = &http.Request{URL: &url.URL{Host: host}}
+		resp.Request = &http.Request{URL: &url.URL{Host: host, Path: path}}
 		q.Observe(resp)
 	}
 	if !q.Counted("free") {
 		t.Error("a host that has not answered yet is not counted")
 	}
-	answer("free", false)
-	answer("hub", true)
+	answer("free", "/v2/", false)
+	if !q.Counted("free") {
+		t.Error("a ping's answer (no pull limit there on any registry) made the host uncounted")
+	}
+	answer("free", "/v2/app/manifests/v1", false)
+	answer("hub", "/v2/app/manifests/v1", true)
 	if q.Counted("free") {
-		t.Error("a host that answered without a pull limit still counts pulls")
+		t.Error("a host whose manifest answer had no pull limit still counts pulls")
 	}
 	if !q.Counted("hub") {
 		t.Error("a host that reported a pull limit does not count pulls")
+	}
+}
+
+// TestPauseAfterTheWindow: past a spent window's reset, an answer without
+// limit headers frees the host; a 429 whose reset our clock has passed
+// holds for its Retry-After.
+func TestPauseAfterTheWindow(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	past := now.Add(-5 * time.Second)
+	plain := func(q *pulls.Quota, status int, retryAfter string) {
+		rec := httptest.NewRecorder()
+		if retryAfter != "" {
+			rec.Header().Set("X-RateLimit-Limit", "180")
+			rec.Header().Set("X-RateLimit-Remaining", "0")
+			rec.Header().Set("X-RateLimit-Reset", fmt.Sprint(past.Unix()))
+			rec.Header().Set("Retry-After", retryAfter)
+		}
+		rec.WriteHeader(status)
+		resp := rec.Result()
+		resp.Request = &http.Request{URL: &url.URL{Host: "hub"}}
+		q.Observe(resp)
+	}
+	var headerless pulls.Quota
+	observeAPI(&headerless, 180, 0, past)
+	if d := headerless.Pause("hub", now); d != 0 {
+		t.Fatalf("the probe: Pause = %v", d)
+	}
+	plain(&headerless, http.StatusOK, "")
+	if d := headerless.Pause("hub", now); d != 0 {
+		t.Errorf("after an answer without limit headers: Pause = %v, want nothing held", d)
+	}
+	var ahead pulls.Quota
+	observeAPI(&ahead, 180, 0, past)
+	ahead.Pause("hub", now) // the probe
+	plain(&ahead, http.StatusTooManyRequests, "3")
+	if d := ahead.Pause("hub", time.Now()); d < 2*time.Second || d > 3*time.Second {
+		t.Errorf("after a 429 with a reset already past: Pause = %v, want its Retry-After (3s)", d)
 	}
 }
 

@@ -49,12 +49,14 @@ func (q *Quota) Observe(resp *http.Response) {
 		}
 	}
 	q.observeAPI(resp)
-	q.mu.Lock()
-	if q.seen == nil {
-		q.seen = map[string]bool{}
+	if isManifest(resp.Request) { // a registry sends its pull limit on these only
+		q.mu.Lock()
+		if q.seen == nil {
+			q.seen = map[string]bool{}
+		}
+		q.seen[resp.Request.URL.Host] = true
+		q.mu.Unlock()
 	}
-	q.seen[resp.Request.URL.Host] = true
-	q.mu.Unlock()
 	limit, window, ok1 := parseLimit(resp.Header.Get("Ratelimit-Limit"))
 	remaining, _, ok2 := parseLimit(resp.Header.Get("Ratelimit-Remaining"))
 	if !ok1 || !ok2 {
@@ -68,8 +70,8 @@ func (q *Quota) Observe(resp *http.Response) {
 	q.hosts[resp.Request.URL.Host] = Limit{Limit: limit, Remaining: remaining, Window: window}
 }
 
-// Counted says whether host counts pulls: its answers carried a pull
-// limit, or it has not answered yet (so it may).
+// Counted says whether host counts pulls: its manifest answers carried a
+// pull limit, or it has not answered one yet (so it may).
 func (q *Quota) Counted(host string) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -86,26 +88,40 @@ func (q *Quota) For(host string) (Limit, bool) {
 }
 
 func (q *Quota) observeAPI(resp *http.Response) {
+	host, now := resp.Request.URL.Host, time.Now()
 	rem, err1 := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
 	reset, err2 := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64)
-	if err1 != nil || err2 != nil {
-		return
-	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if err1 != nil || err2 != nil {
+		// An answer without the headers past a window's reset: the host
+		// no longer says, so nothing is held for it.
+		if old, ok := q.api[host]; ok && !now.Before(old.reset.Add(resetSlack)) {
+			delete(q.api, host)
+		}
+		return
+	}
 	if q.api == nil {
 		q.api = map[string]apiWindow{}
 	}
 	limit, _ := strconv.Atoi(resp.Header.Get("X-RateLimit-Limit"))
 	w := apiWindow{limit: limit, remaining: rem, reset: time.Unix(reset, 0)}
+	// A 429 whose reset has passed by our clock (it runs ahead of the
+	// host's): hold until its Retry-After instead, or every probe would
+	// meet one.
+	if resp.StatusCode == http.StatusTooManyRequests && !now.Before(w.reset.Add(resetSlack)) {
+		if d, ok := RetryAfter(resp.Header, now); ok {
+			w.reset = now.Add(d - resetSlack)
+		}
+	}
 	// Within one window our own count is the truer one: Pause takes a
 	// request off it as it lets one go, and an answer's header was written
 	// before the requests still in flight. Taking the header's higher
 	// figure would let the whole in-flight batch meet the 429s.
-	if old, ok := q.api[resp.Request.URL.Host]; ok && old.reset.Equal(w.reset) && old.remaining < w.remaining {
+	if old, ok := q.api[host]; ok && old.reset.Equal(w.reset) && old.remaining < w.remaining {
 		w.remaining = old.remaining
 	}
-	q.api[resp.Request.URL.Host] = w
+	q.api[host] = w
 }
 
 // APIShort says host's API window (the Docker Hub API's per-minute limit,

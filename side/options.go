@@ -23,6 +23,7 @@ type options struct {
 	hubAPI      string
 	write       bool
 	concurrency int
+	pulls       int
 	tls         TLSPolicy
 	log         logrus.FieldLogger
 	quota       *pulls.Quota
@@ -84,6 +85,18 @@ func WithConcurrency(n int) Option {
 			return errors.New("WithConcurrency: must be at least 1")
 		}
 		o.concurrency = n
+		return nil
+	}
+}
+
+// WithPullsAtOnce holds the side's manifest GETs to n in flight while its
+// registry counts pulls (pulls.Gate). Default: not held.
+func WithPullsAtOnce(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return errors.New("WithPullsAtOnce: must be at least 1")
+		}
+		o.pulls = n
 		return nil
 	}
 }

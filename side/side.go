@@ -140,5 +140,9 @@ func newTransport(o options) (http.RoundTripper, error) {
 	// A registry that accepts a connection and never answers must not hold a
 	// worker forever: in-flight copies are not cancelled by the first Ctrl-C.
 	t.ResponseHeaderTimeout = 2 * time.Minute
-	return retry.New(o.tls.Wrap(t), retry.WithLogger(o.log), retry.WithQuota(o.quota))
+	rt, err := retry.New(o.tls.Wrap(t), retry.WithLogger(o.log), retry.WithQuota(o.quota))
+	if err != nil {
+		return nil, err
+	}
+	return pulls.NewGate(rt, o.quota, o.pulls), nil
 }

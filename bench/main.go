@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 )
 
@@ -46,7 +47,16 @@ func main() {
 	kase := flag.String("case", "", "what to measure: \"\" (the default case), realistic (8-layer images) or bigorg (a large org behind a rate-limited Hub API)")
 	scale := addScaleFlags(flag.CommandLine)
 	big := addBigorgFlags(flag.CommandLine)
+	cpuprofile := flag.String("cpuprofile", "", "write this process's CPU profile (the in-process tool and the proxies) to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		stop, err := profileCPU(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer stop()
+	}
 	do := run
 	switch {
 	case scale.on:
@@ -61,6 +71,19 @@ func main() {
 	}
 	if err := do(context.Background(), c); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
+		os.Exit(1) //nolint:gocritic // the profile of a failed run is not wanted
 	}
+}
+
+// profileCPU starts a CPU profile written to path; stop ends it.
+func profileCPU(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

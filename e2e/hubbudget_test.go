@@ -194,3 +194,32 @@ func TestHubLimitHitMidRunWaitedOut(t *testing.T) {
 		}
 	}
 }
+
+// TestCreationSparesHubTagPages: into Docker Hub, a repository to be
+// created costs a source repository GET (its README) that only the Hub API
+// answers; its tags are listed through the registry instead, so the
+// window goes to what has no other channel. A re-run, creating nothing,
+// reads the Hub tag pages again (digests without HEADs).
+func TestCreationSparesHubTagPages(t *testing.T) {
+	t.Parallel()
+	src, dst := newHubSide(t, "alice", "alice-pat"), newHubSide(t, "bob", "bob-pat")
+	for i := range 3 {
+		seedTags(t, fmt.Sprintf("%s/oldorg/app%d:v1", src.reg.Host(), i), fmt.Sprintf("%s/oldorg/app%d:v2", src.reg.Host(), i))
+	}
+	args := []string{"org", src.reg.Host() + "/oldorg", dst.reg.Host() + "/neworg", "--src-hub-api", src.url, "--dst-hub-api", dst.url}
+	r := cli(t, hubAccounts, args...).expect(t, 0)
+	if s := r.report.Summary; s.Copied != 6 || s.Verified != 6 {
+		t.Fatalf("summary %+v, want 6 copied and verified", s)
+	}
+	if c := src.hub.Counts(); c[hubfake.RouteTags] != 0 || c[hubfake.RouteRepository] != 3 {
+		t.Errorf("first migration: %d source tag pages and %d repository GETs, want 0 and 3", c[hubfake.RouteTags], c[hubfake.RouteRepository])
+	}
+	src.hub.Reset()
+	again := cli(t, hubAccounts, args...).expect(t, 0)
+	if s := again.report.Summary; s.Skipped != 6 {
+		t.Fatalf("re-run summary %+v, want 6 skipped", s)
+	}
+	if n := src.hub.Counts()[hubfake.RouteTags]; n != 3 {
+		t.Errorf("re-run: %d source tag pages, want 3 (one per repository)", n)
+	}
+}

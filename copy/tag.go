@@ -81,6 +81,10 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 	j = &job{t: t, res: report.Result{Source: t.Source.String(), Destination: t.Destination.String(), Platforms: t.Platforms,
 		Signature: t.Signature, Selection: t.Selection}}
 	j.log = e.o.log.WithFields(logrus.Fields{"source": j.res.Source, "destination": j.res.Destination})
+	if e.readsDirectly(t) {
+		j.pull = func(ctx context.Context) bool { return e.pullByTag(ctx, j) }
+		return j, false
+	}
 	src, mediaType, dst, by, err := e.digests(ctx, t)
 	if err != nil {
 		e.fail(ctx, j, err)
@@ -115,6 +119,37 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 		return j, false
 	}
 	return j, true
+}
+
+// readsDirectly says t is copied without first asking the source for its
+// digest: the destination tag is known to be absent (a listing said so),
+// so the source manifest is read anyway, and its digest comes with it. A
+// first migration's tag then costs a round trip and a HEAD less. Not from
+// a registry that counts pulls (there a HEAD is free and tags sharing a
+// digest are pulled once), not in a dry run (which reads no manifest), nor
+// with --platform (which decides from the listing before reading).
+func (e *Engine) readsDirectly(t Task) bool {
+	return t.SourceDigest == "" && t.DestinationKnown && t.DestinationDigest == "" && t.Keep == nil && !e.o.dryRun && !e.o.check &&
+		e.srcSide.Quota != nil && !e.srcSide.Quota.Counted(t.Source.Context().RegistryStr())
+}
+
+// pullByTag reads t's source manifest by its reference (a pull), then
+// what prefetch reads for it; the one read by digest is the one read by
+// tag. done means j.res is final.
+func (e *Engine) pullByTag(ctx context.Context, j *job) bool {
+	d, err := e.src.Get(ctx, j.t.Source)
+	if err != nil {
+		e.fail(ctx, j, explain(e.srcSide, report.SideSource, j.t.Source, "reading it", err))
+		return true
+	}
+	j.src, j.res.SourceDigest, j.mediaType = d.Digest, d.Digest.String(), d.MediaType
+	ref := j.t.Source.Context().Digest(d.Digest.String())
+	_, _ = e.fetched.Do(ctx, ref.String(), func() (*remote.Descriptor, error) { return d, nil })
+	if j.desc, err = e.prefetch(ctx, j.t.Source.Context(), d.Digest); err != nil {
+		e.fail(ctx, j, err)
+		return true
+	}
+	return false
 }
 
 // prefetch reads the source manifest to be copied and, for an index, its

@@ -131,3 +131,47 @@ func checkNoPullAfter429(t *testing.T, reqs []harness.Request) {
 		}
 	}
 }
+
+// TestFirstMigrationReadsDirectly: a tag the destination is known to lack
+// is read without first asking its digest, once the source has shown it
+// counts no pulls (its first manifest answers carried no limit); from a
+// source that counts pulls, each tag is HEADed first, and tags sharing a
+// digest cost one pull.
+func TestFirstMigrationReadsDirectly(t *testing.T) {
+	t.Parallel()
+	src := harness.MustStartRegistry(t)
+	const images = 20
+	for i := range images {
+		ref := fmt.Sprintf("%s/oldorg/app:v%d", src.Host(), i)
+		seedImage(t, ref)
+		if err := harness.Tag(ctx, ref, fmt.Sprintf("%s/oldorg/app:v%d-alias", src.Host(), i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		opts    []harness.ProxyOption
+		heads   func(int) bool
+		gets    func(int) bool
+		explain string
+	}{
+		{"counts no pulls", nil, func(n int) bool { return n < images }, func(n int) bool { return n > images },
+			"only the tags looked at before the first manifest answer are HEADed"},
+		{"counts pulls", []harness.ProxyOption{harness.WithPullLimit(1000, time.Hour)}, func(n int) bool { return n == 2*images },
+			func(n int) bool { return n == images }, "every tag HEADed, each digest pulled once"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dst := harness.MustStartRegistry(t)
+			p := harness.MustNewProxy(t, src.URL(), tt.opts...)
+			r := cli(t, nil, "repo", p.Host()+"/oldorg/app", dst.Host()+"/neworg/app", "--jobs", "1").expect(t, 0)
+			if s := r.report.Summary; s.Copied != 2*images || s.Verified != 2*images {
+				t.Fatalf("summary %+v", s)
+			}
+			c := p.Counts()
+			if !tt.heads(c[harness.ManifestHead]) || !tt.gets(c[harness.ManifestGet]) {
+				t.Errorf("%d source manifest HEADs and %d GETs for %d tags of %d digests: want %s", c[harness.ManifestHead], c[harness.ManifestGet], 2*images, images, tt.explain)
+			}
+		})
+	}
+}

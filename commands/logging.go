@@ -24,20 +24,21 @@ func (e *runEnv) configure(cfg migrateConfig) {
 	setLogging(e.log, cfg.logFormat, cfg.verbose, cfg.quiet)
 }
 
-// setLogging sets l's format and level.
+// setLogging sets l's format and level, through logrus's setters: the
+// goroutines that carry ggcr's logs into l read both while it runs.
 func setLogging(l *logrus.Logger, format string, verbose, quiet bool) {
 	if format == "json" {
-		l.Formatter = &logrus.JSONFormatter{TimestampFormat: time.RFC3339Nano} // sub-second: a long run is read by its timings
+		l.SetFormatter(&logrus.JSONFormatter{TimestampFormat: time.RFC3339Nano}) // sub-second: a long run is read by its timings
 	} else {
-		l.Formatter = &logrus.TextFormatter{DisableTimestamp: true}
+		l.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true})
 	}
 	switch {
 	case verbose:
-		l.Level = logrus.DebugLevel
+		l.SetLevel(logrus.DebugLevel)
 	case quiet:
-		l.Level = logrus.ErrorLevel
+		l.SetLevel(logrus.ErrorLevel)
 	default:
-		l.Level = logrus.InfoLevel
+		l.SetLevel(logrus.InfoLevel)
 	}
 }
 

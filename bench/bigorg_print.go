@@ -43,17 +43,7 @@ func printBigorg(c bigorgConfig, bc config, seeded time.Duration, rs []bigorgRes
 	add("destination", func(r bigorgResult) string { return r.dest })
 	add("run", func(r bigorgResult) string { return r.run })
 	add("wall", func(r bigorgResult) string { return r.r.wall.Round(time.Millisecond).String() })
-	add("floor (bound by)", func(r bigorgResult) string {
-		f := computeFloor(r, c, bc.jobs)
-		return fmt.Sprintf("%v (%s)", f.total().Round(time.Millisecond), f.bound())
-	})
-	add("  registry floor", func(r bigorgResult) string {
-		return computeFloor(r, c, bc.jobs).registry.Round(time.Millisecond).String()
-	})
-	add("  Hub API floor", func(r bigorgResult) string { return computeFloor(r, c, bc.jobs).hub.Round(time.Millisecond).String() })
-	add("wall / floor", func(r bigorgResult) string {
-		return fmt.Sprintf("%.2f×", float64(r.r.wall)/float64(max(computeFloor(r, c, bc.jobs).total(), 1)))
-	})
+	floorRows(add, c, bc)
 	add("exit code", func(r bigorgResult) string { return strconv.Itoa(r.r.exit) })
 	add("tags copied/skipped/failed/pending", func(r bigorgResult) string {
 		if r.summaryErr != nil {
@@ -84,6 +74,21 @@ func printBigorg(c bigorgConfig, bc config, seeded time.Duration, rs []bigorgRes
 			fmt.Printf("%s, %s: crane-migrate logged %s\n", r.dest, r.run, p)
 		}
 	}
+}
+
+// floorRows are each run's floor, what bounds it, and the wall time against it.
+func floorRows(add func(string, func(bigorgResult) string), c bigorgConfig, bc config) {
+	add("floor (bound by)", func(r bigorgResult) string {
+		f := computeFloor(r, c, bc.jobs)
+		return fmt.Sprintf("%v (%s)", f.total().Round(time.Millisecond), f.bound())
+	})
+	add("  registry floor", func(r bigorgResult) string {
+		return computeFloor(r, c, bc.jobs).registry.Round(time.Millisecond).String()
+	})
+	add("  Hub API floor", func(r bigorgResult) string { return computeFloor(r, c, bc.jobs).hub.Round(time.Millisecond).String() })
+	add("wall / floor", func(r bigorgResult) string {
+		return fmt.Sprintf("%.2f×", float64(r.r.wall)/float64(max(computeFloor(r, c, bc.jobs).total(), 1)))
+	})
 }
 
 func hubRows(rs []bigorgResult, add func(string, func(bigorgResult) string), side string, reqs func(bigorgResult) []hubfake.Request) {

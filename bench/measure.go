@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -29,7 +30,13 @@ func measure(ctx context.Context, c config, t tool, scenario string, src, dst *h
 	cpu0, cpuOK := registriesCPU(regs...)
 	self0, selfOK := processCPU(os.Getpid())
 	start := time.Now()
-	if err := t.run(ctx, c, src.Host(), dst.Host(), ns); err != nil {
+	var err error
+	// Labelled, so that a -cpuprofile tells the tool's own CPU (the
+	// goroutines it starts carry the label) from the proxies'.
+	pprof.Do(ctx, pprof.Labels("tool", t.name, "case", scenario), func(ctx context.Context) {
+		err = t.run(ctx, c, src.Host(), dst.Host(), ns)
+	})
+	if err != nil {
 		return sample{}, err
 	}
 	s := sample{wall: time.Since(start), registryCPU: -1, selfCPU: -1}

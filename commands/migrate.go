@@ -42,10 +42,10 @@ func runMigration(c *cli.Context, run *runEnv, cfg migrateConfig, target migrate
 	}
 	display := progress.New(c.App.ErrWriter, progress.WithQuiet(cfg.quiet), progress.WithLogger(log))
 	defer display.Close()
-	log.Out = display.Writer() // log lines print above the bars, not through them
+	log.SetOutput(display.Writer()) // log lines print above the bars, not through them
 	rep, err := migrate.Run(c.Context, target, src, dst, cfg.runOptions(run, display)...)
 	display.Close()
-	log.Out = c.App.ErrWriter
+	log.SetOutput(c.App.ErrWriter)
 	if !finished(err) {
 		return err
 	}

@@ -125,12 +125,13 @@ func (e *Engine) plan(ctx context.Context, t Task) (j *job, done bool) {
 // digest: the destination tag is known to be absent (a listing said so),
 // so the source manifest is read anyway, and its digest comes with it. A
 // first migration's tag then costs a round trip and a HEAD less. Not from
-// a registry that counts pulls (there a HEAD is free and tags sharing a
-// digest are pulled once), not in a dry run (which reads no manifest), nor
-// with --platform (which decides from the listing before reading).
+// a registry that counts pulls, nor from Docker Hub even when it reports no
+// limit (there a HEAD is free and tags sharing a digest are pulled once),
+// not in a dry run (which reads no manifest), nor with --platform (which
+// decides from the listing before reading).
 func (e *Engine) readsDirectly(t Task) bool {
 	return t.SourceDigest == "" && t.DestinationKnown && t.DestinationDigest == "" && t.Keep == nil && !e.o.dryRun && !e.o.check &&
-		e.srcSide.Quota != nil && !e.srcSide.Quota.Counted(t.Source.Context().RegistryStr())
+		e.srcSide.Hub == nil && e.srcSide.Quota != nil && !e.srcSide.Quota.Counted(t.Source.Context().RegistryStr())
 }
 
 // pullByTag reads t's source manifest by its reference (a pull), then

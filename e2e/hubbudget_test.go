@@ -11,6 +11,7 @@ import (
 
 	"github.com/crane-migrate/crane-migrate/e2e/harness"
 	"github.com/crane-migrate/crane-migrate/e2e/hubfake"
+	"github.com/crane-migrate/crane-migrate/hub"
 	"github.com/crane-migrate/crane-migrate/report"
 )
 
@@ -206,20 +207,59 @@ func TestCreationSparesHubTagPages(t *testing.T) {
 	for i := range 3 {
 		seedTags(t, fmt.Sprintf("%s/oldorg/app%d:v1", src.reg.Host(), i), fmt.Sprintf("%s/oldorg/app%d:v2", src.reg.Host(), i))
 	}
+	// A repository created on the Hub and never pushed to: the registry's
+	// tags/list answers 404 for it, which here means empty, not missing.
+	c, err := hub.New(src.url, hub.WithCredentials("alice", "alice-pat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CreateRepository(ctx, "oldorg", "untagged", false, "", ""); err != nil {
+		t.Fatal(err)
+	}
 	args := []string{"org", src.reg.Host() + "/oldorg", dst.reg.Host() + "/neworg", "--src-hub-api", src.url, "--dst-hub-api", dst.url}
 	r := cli(t, hubAccounts, args...).expect(t, 0)
-	if s := r.report.Summary; s.Copied != 6 || s.Verified != 6 {
-		t.Fatalf("summary %+v, want 6 copied and verified", s)
+	if s := r.report.Summary; s.Copied != 6 || s.Verified != 6 || s.Failed != 0 {
+		t.Fatalf("summary %+v, want 6 copied and verified, none failed", s)
 	}
-	if c := src.hub.Counts(); c[hubfake.RouteTags] != 0 || c[hubfake.RouteRepository] != 3 {
-		t.Errorf("first migration: %d source tag pages and %d repository GETs, want 0 and 3", c[hubfake.RouteTags], c[hubfake.RouteRepository])
+	if c := src.hub.Counts(); c[hubfake.RouteTags] != 0 || c[hubfake.RouteRepository] != 4 {
+		t.Errorf("first migration: %d source tag pages and %d repository GETs, want 0 and 4", c[hubfake.RouteTags], c[hubfake.RouteRepository])
 	}
 	src.hub.Reset()
 	again := cli(t, hubAccounts, args...).expect(t, 0)
 	if s := again.report.Summary; s.Skipped != 6 {
 		t.Fatalf("re-run summary %+v, want 6 skipped", s)
 	}
-	if n := src.hub.Counts()[hubfake.RouteTags]; n != 3 {
-		t.Errorf("re-run: %d source tag pages, want 3 (one per repository)", n)
+	if n := src.hub.Counts()[hubfake.RouteTags]; n != 4 {
+		t.Errorf("re-run: %d source tag pages, want 4 (one per repository)", n)
+	}
+}
+
+// TestHubSourceHeadsBeforePulling: tags listed through a Docker Hub
+// source's registry (here: repositories being created, which spare the
+// Hub API) are HEADed before they are read, even when the registry
+// reports no pull limit: a digest shared by several tags is pulled once.
+func TestHubSourceHeadsBeforePulling(t *testing.T) {
+	t.Parallel()
+	src, dst := newHubSide(t, "alice", "alice-pat"), newHubSide(t, "bob", "bob-pat")
+	const repos, images = 2, 5
+	for r := range repos {
+		for i := range images {
+			ref := fmt.Sprintf("%s/oldorg/app%d:v%d", src.reg.Host(), r, i)
+			seedTags(t, ref)
+			if err := harness.Tag(ctx, ref, ref+"-alias"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	srcProxy := harness.MustNewProxy(t, src.reg.URL())
+	r := cli(t, hubAccounts, "org", srcProxy.Host()+"/oldorg", dst.reg.Host()+"/neworg", "--src-hub-api", src.url,
+		"--dst-hub-api", dst.url, "--jobs", "1").expect(t, 0)
+	if s := r.report.Summary; s.Copied != 2*repos*images {
+		t.Fatalf("summary %+v", s)
+	}
+	c := srcProxy.Counts()
+	if c[harness.ManifestHead] != 2*repos*images || c[harness.ManifestGet] != repos*images {
+		t.Errorf("%d source HEADs and %d GETs for %d tags of %d digests: want every tag HEADed, each digest pulled once",
+			c[harness.ManifestHead], c[harness.ManifestGet], 2*repos*images, repos*images)
 	}
 }

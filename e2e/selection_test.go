@@ -414,10 +414,15 @@ func TestSelectionPlatformRerunHubToHub(t *testing.T) {
 	// The tag flattened to the arm64 image by another run lists the same
 	// one image, but is no index: the filtered index is written again.
 	cli(t, hubAccounts, append(args, "--flatten")...).expect(t, 0)
+	dstProxy.Reset()
 	back := cli(t, hubAccounts, args...).expect(t, 0)
 	if res := back.result(t, "/neworg/app:multi"); res.Status != report.StatusCopied ||
 		res.DestinationDigest != first.result(t, "/neworg/app:multi").Filtered.Digest {
 		t.Errorf("after a --flatten run: %+v, want the filtered index copied again", res)
+	}
+	// The listing said the tag is an image: no read (a pull) to find out.
+	if gets := dstProxy.Filter(func(r harness.Request) bool { return r.Kind == harness.ManifestGet }); len(gets) != 0 {
+		t.Errorf("after a --flatten run: %d destination manifest GETs, want 0: %v", len(gets), gets)
 	}
 }
 

@@ -123,17 +123,19 @@ func (r *run) destinationSnapshot(ctx context.Context, dstRepo name.Repository) 
 // a source repository GET that only the Hub API answers: its tags then go
 // through the registry, sparing that API's window (issue 16's first
 // migration of 1,000 repositories into Docker Hub: 460 tag pages fewer,
-// 2.5 windows).
-func (r *run) sourceTags(ctx context.Context, srcRepo, dstRepo name.Repository) iter.Seq2[enumerate.Tag, error] {
-	// --platform decides from the listing's images without reads.
-	if r.dst.Hub == nil || r.src.Hub == nil || r.o.check || len(r.o.selection.Platforms) > 0 {
-		return r.srcList.Tags(ctx, srcRepo)
+// 2.5 windows). spared says so: the Hub listing showed the repository, so
+// a registry's 404 then means it has no tags. Not in a dry run, whose pull
+// plan counts an index's children from the listing, nor with --platform,
+// which decides from the listing's images without reads.
+func (r *run) sourceTags(ctx context.Context, srcRepo, dstRepo name.Repository) (tags iter.Seq2[enumerate.Tag, error], spared bool) {
+	if r.dst.Hub == nil || r.src.Hub == nil || r.o.check || r.o.dryRun || len(r.o.selection.Platforms) > 0 {
+		return r.srcList.Tags(ctx, srcRepo), false
 	}
 	ns, rel := enumerate.HubPath(dstRepo)
 	if m, err := r.listings.destination(ctx, r.dst.Hub, ns); err == nil {
 		if _, exists := m[rel]; !exists {
-			return r.srcList.TagsSparingHub(ctx, srcRepo)
+			return r.srcList.TagsSparingHub(ctx, srcRepo), true
 		}
 	}
-	return r.srcList.Tags(ctx, srcRepo)
+	return r.srcList.Tags(ctx, srcRepo), false
 }

@@ -32,7 +32,7 @@ func (s *selection) keep(t enumerate.Tag) {
 	kept, rewritten := keptImages(t, s.pick.Platforms)
 	if rewritten || s.flatten && t.Children > 0 {
 		s.filtered = true
-		s.rewritten = mapWith(s.rewritten, t.Digest, true)
+		s.rewritten = mapWith(s.rewritten, t.Digest, "")
 	} else {
 		s.digests[t.Digest] = true
 	}

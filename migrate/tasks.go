@@ -39,8 +39,9 @@ func (r *run) repoTasks(ctx context.Context, srcRepo, dstRepo name.Repository, t
 	// --keep-latest chooses among the whole listing: the tags that pass
 	// the other filters wait until it is read. Otherwise tags stream.
 	var candidates []enumerate.Tag
-	for t, err := range r.sourceTags(ctx, srcRepo, dstRepo) {
-		if fromCatalog && errors.Is(err, enumerate.ErrRepositoryNotFound) {
+	tags, spared := r.sourceTags(ctx, srcRepo, dstRepo)
+	for t, err := range tags {
+		if (fromCatalog || spared) && errors.Is(err, enumerate.ErrRepositoryNotFound) {
 			r.note(srcRepo, dstRepo, func(p *report.Repository) { p.Empty = true })
 			clean = true
 			return
@@ -98,7 +99,7 @@ type selection struct {
 	flatten    bool
 	signatures []enumerate.Tag
 	digests    map[string]bool // of the images being migrated unchanged (and kept platforms), when the listing gave them
-	rewritten  map[string]bool // indexes --platform rewrites: their signatures stay behind
+	rewritten  map[string]string // indexes --platform rewrites ("") or may (why not read): their signatures stay behind
 	tags       []string
 	filtered   bool
 
@@ -212,8 +213,8 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 	}
 	for _, t := range sel.signatures {
 		if signed := signedDigest(t.Name); sel.filtered && !sel.digests[signed] {
-			known, index := sel.rewritten[signed]
-			r.drop(srcRepo, dstRepo, t, signatureVerdict(signed, index, known))
+			unread, index := sel.rewritten[signed]
+			r.drop(srcRepo, dstRepo, t, signatureVerdict(signed, index, unread))
 			continue
 		}
 		if !r.send(ctx, tasks, r.task(srcRepo, dstRepo, t, have), sel) {
@@ -224,15 +225,15 @@ func (r *run) sendSignatures(ctx context.Context, srcRepo, dstRepo name.Reposito
 }
 
 // signatureVerdict says why a signature tag stays behind: its image was
-// not selected, or it signs an index --platform rewrites (known), or may
-// (not read: that would be a pull). Those of an index are reported even
-// without --explain, as every --platform exclusion is.
-func signatureVerdict(signed string, index, known bool) enumerate.Verdict {
+// not selected, or it signs an index --platform rewrites, or may (unread
+// says why it was not read). Those of an index are reported even without
+// --explain, as every --platform exclusion is.
+func signatureVerdict(signed string, index bool, unread string) enumerate.Verdict {
 	switch {
-	case index && known:
+	case index && unread == "":
 		return enumerate.Verdict{Filter: "--platform", Detail: "signs index " + signed + ", which --platform rewrites: it does not apply to the new index"}
 	case index:
-		return enumerate.Verdict{Filter: "--platform", Detail: "signs index " + signed + ", which --platform may rewrite (reading it would be a pull): left behind"}
+		return enumerate.Verdict{Filter: "--platform", Detail: "signs index " + signed + ", which --platform may rewrite (not read: " + unread + "): left behind"}
 	}
 	return enumerate.Verdict{Filter: "signature", Detail: "signs " + signed + ", which is not migrated"}
 }
@@ -262,8 +263,11 @@ func (r *run) fillDestination(task *copy.Task, have enumerate.Snapshot, tag stri
 		if have.FromHub {
 			task.DestinationBy = report.VerifiedByListing
 		}
-		if have.FromHub && d.Children > 0 { // an index, by the listing's media type
+		switch {
+		case have.FromHub && d.Children > 0: // an index, by the listing's media type
 			task.DestinationImages = d.Images
+		case have.FromHub && present: // an image: no filtered copy, known without a read
+			task.DestinationImages = []v1.Descriptor{}
 		}
 	}
 	task.DestinationNew = have.Known && !have.Exists
@@ -337,9 +341,10 @@ func (r *run) digestsOf(ctx context.Context, repo name.Repository, sel *selectio
 		case err != nil:
 		case len(sel.pick.Platforms) == 0 || !d.MediaType.IsIndex():
 			sel.digests[d.Digest.String()] = true
-		case r.o.dryRun || r.src.Quota.Counted(repo.RegistryStr()):
-			// reading it would be a pull: its signatures stay behind
-			sel.rewritten = mapWith(sel.rewritten, d.Digest.String(), false)
+		case r.o.dryRun:
+			sel.rewritten = mapWith(sel.rewritten, d.Digest.String(), "a dry run reads no manifest")
+		case r.src.Quota.Counted(repo.RegistryStr()):
+			sel.rewritten = mapWith(sel.rewritten, d.Digest.String(), "reading it would be a pull")
 		default: // which platforms stay, and whether it is rewritten
 			if listed, err := r.indexImages(ctx, repo, t, d.Digest); err == nil {
 				sel.keep(listed)
@@ -349,9 +354,9 @@ func (r *run) digestsOf(ctx context.Context, repo name.Repository, sel *selectio
 }
 
 // mapWith is m with k set to v, made when nil.
-func mapWith(m map[string]bool, k string, v bool) map[string]bool {
+func mapWith(m map[string]string, k, v string) map[string]string {
 	if m == nil {
-		m = map[string]bool{}
+		m = map[string]string{}
 	}
 	m[k] = v
 	return m

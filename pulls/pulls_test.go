@@ -158,11 +158,14 @@ func TestPauseAtWindowEdge(t *testing.T) {
 func TestCounted(t *testing.T) {
 	t.Parallel()
 	var q pulls.Quota
-	answer := func(host, path string, limited bool) {
+	answer := func(host, path string, limited bool, status ...int) {
 		rec := httptest.NewRecorder()
 		if limited {
 			rec.Header().Set("Ratelimit-Limit", "100;w=21600")
 			rec.Header().Set("Ratelimit-Remaining", "99;w=21600")
+		}
+		if len(status) > 0 {
+			rec.WriteHeader(status[0])
 		}
 		resp := rec.Result()
 		resp.Request = &http.Request{URL: &url.URL{Host: host, Path: path}}
@@ -174,6 +177,10 @@ func TestCounted(t *testing.T) {
 	answer("free", "/v2/", false)
 	if !q.Counted("free") {
 		t.Error("a ping's answer (no pull limit there on any registry) made the host uncounted")
+	}
+	answer("free", "/v2/app/manifests/v1", false, http.StatusUnauthorized)
+	if !q.Counted("free") {
+		t.Error("an error's answer (no pull limit on it either) made the host uncounted")
 	}
 	answer("free", "/v2/app/manifests/v1", false)
 	answer("hub", "/v2/app/manifests/v1", true)

@@ -49,7 +49,9 @@ func (q *Quota) Observe(resp *http.Response) {
 		}
 	}
 	q.observeAPI(resp)
-	if isManifest(resp.Request) { // a registry sends its pull limit on these only
+	// A registry sends its pull limit on its manifest answers only, and an
+	// error's (a 401, a 5xx) may lack it: only a success tells.
+	if isManifest(resp.Request) && resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		q.mu.Lock()
 		if q.seen == nil {
 			q.seen = map[string]bool{}

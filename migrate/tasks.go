@@ -98,7 +98,7 @@ type selection struct {
 	pick       enumerate.Selection
 	flatten    bool
 	signatures []enumerate.Tag
-	digests    map[string]bool // of the images being migrated unchanged (and kept platforms), when the listing gave them
+	digests    map[string]bool   // of the images being migrated unchanged (and kept platforms), when the listing gave them
 	rewritten  map[string]string // indexes --platform rewrites ("") or may (why not read): their signatures stay behind
 	tags       []string
 	filtered   bool

@@ -277,6 +277,13 @@ func (e *Engine) destinationDigest(ctx context.Context, t Task) (string, string,
 	return d.Digest.String(), report.VerifiedByRegistry, nil
 }
 
+// Fetch is a source manifest, read once per digest for the whole run:
+// what the engine reads to copy it, and what a caller reads for itself
+// (migrate matching signatures to an index's platforms), is one GET.
+func (e *Engine) Fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor, error) {
+	return e.fetch(ctx, ref)
+}
+
 // fetch GETs a source manifest once per digest for the whole run.
 func (e *Engine) fetch(ctx context.Context, ref name.Digest) (*remote.Descriptor, error) {
 	return e.fetched.Do(ctx, ref.String(), func() (*remote.Descriptor, error) {

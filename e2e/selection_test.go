@@ -445,7 +445,17 @@ func TestSelectionPlatformSignaturesFromRegistry(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := cli(t, nil, "repo", base, dst.Host()+"/neworg/app", "--platform", "linux/amd64,linux/arm64").expect(t, 0)
+	p := harness.MustNewProxy(t, src.URL())
+	r := cli(t, nil, "repo", p.Host()+"/oldorg/app", dst.Host()+"/neworg/app", "--platform", "linux/amd64,linux/arm64").expect(t, 0)
+	// Each index is read once, though both the signatures' matching and
+	// the copy need it.
+	for tag, d := range map[string]v1.Hash{"multi": rewritten, "pair": whole} {
+		if n := len(p.Filter(func(q harness.Request) bool {
+			return q.Kind == harness.ManifestGet && (strings.HasSuffix(q.Path, "/manifests/"+d.String()) || strings.HasSuffix(q.Path, "/manifests/"+tag))
+		})); n != 1 {
+			t.Errorf("index %s (%s) read %d times, want once", tag, d, n)
+		}
+	}
 	tags, err := crane.ListTags(dst.Host() + "/neworg/app")
 	if err != nil {
 		t.Fatal(err)

@@ -365,10 +365,11 @@ func mapWith(m map[string]string, k, v string) map[string]string {
 // indexImages reads a registry source's index as a Docker Hub listing
 // would have given it (its platform images, attestations as
 // unknown/unknown), so that --platform decides its signatures as it
-// does for a listed one: a GET, made only for an index in a repository
-// that has signature tags and only when --platform is given.
+// does for a listed one: only for an index in a repository that has
+// signature tags, only with --platform, and through the engine's read of
+// it, so that the copy does not GET it a second time.
 func (r *run) indexImages(ctx context.Context, repo name.Repository, tag string, h v1.Hash) (enumerate.Tag, error) {
-	d, err := r.src.Puller.Get(ctx, repo.Digest(h.String()))
+	d, err := r.engine.Fetch(ctx, repo.Digest(h.String()))
 	if err != nil {
 		return enumerate.Tag{}, err
 	}

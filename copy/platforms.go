@@ -150,7 +150,7 @@ func marshal(v any) ([]byte, error) {
 // point at the platform image they describe.
 func attestation(d v1.Descriptor) bool {
 	return d.Annotations[refTypeAnnotation] == "attestation-manifest" ||
-		d.Platform != nil && d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown"
+		verify.IsAttestation(d.Platform)
 }
 
 func describePlatform(d v1.Descriptor) string {
@@ -288,26 +288,21 @@ func listedFilteredCopy(src, dst, kept []v1.Descriptor) bool {
 		want[d.Digest] = true
 	}
 	for _, d := range src {
-		if unknownPlatform(d) {
+		if verify.IsAttestation(d.Platform) {
 			attestations[d.Digest] = true
 		}
 	}
 	have := map[v1.Hash]bool{}
 	for _, d := range dst {
 		switch {
-		case unknownPlatform(d) && attestations[d.Digest]:
-		case !unknownPlatform(d) && want[d.Digest]:
+		case verify.IsAttestation(d.Platform) && attestations[d.Digest]:
+		case !verify.IsAttestation(d.Platform) && want[d.Digest]:
 			have[d.Digest] = true
 		default:
 			return false
 		}
 	}
 	return len(have) == len(want) && len(have) > 0
-}
-
-// unknownPlatform is how a Docker Hub listing shows an attestation manifest.
-func unknownPlatform(d v1.Descriptor) bool {
-	return d.Platform != nil && d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown"
 }
 
 // isFilteredCopy: idx names j's source and platforms, and lists exactly

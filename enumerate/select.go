@@ -83,7 +83,7 @@ func (s Selection) platform(t Tag) Verdict {
 	}
 	var have []string
 	for _, im := range t.Images {
-		if im.Platform == nil || isAttestation(*im.Platform) {
+		if im.Platform == nil || verify.IsAttestation(im.Platform) {
 			continue
 		}
 		if MatchPlatform(*im.Platform, s.Platforms) {
@@ -192,9 +192,6 @@ func MatchPlatform(p v1.Platform, want []v1.Platform) bool {
 	}
 	return false
 }
-
-// isAttestation: BuildKit lists attestation manifests as unknown/unknown.
-func isAttestation(p v1.Platform) bool { return p.OS == "unknown" && p.Architecture == "unknown" }
 
 // PlatformsString renders platforms sorted and comma-separated: the same
 // set always gives the same string.

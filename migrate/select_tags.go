@@ -10,6 +10,7 @@ import (
 	"github.com/crane-migrate/crane-migrate/copy"
 	"github.com/crane-migrate/crane-migrate/enumerate"
 	"github.com/crane-migrate/crane-migrate/report"
+	"github.com/crane-migrate/crane-migrate/verify"
 )
 
 // keep records a tag chosen: its name, and the digests whose signature
@@ -45,7 +46,7 @@ func (s *selection) keep(t enumerate.Tag) {
 // and whether t is an index that loses some (so a new index is written).
 func keptImages(t enumerate.Tag, want []v1.Platform) (kept []string, rewritten bool) {
 	for _, d := range t.Images {
-		if d.Platform == nil || d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown" {
+		if d.Platform == nil || verify.IsAttestation(d.Platform) {
 			continue
 		}
 		if enumerate.MatchPlatform(*d.Platform, want) {

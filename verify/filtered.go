@@ -71,7 +71,7 @@ func split(m *v1.IndexManifest, want []v1.Platform) (kept map[string]v1.Hash, at
 	kept, attestations = map[string]v1.Hash{}, map[v1.Hash]bool{}
 	keptDigests := map[string]bool{}
 	for _, d := range m.Manifests {
-		if d.Platform != nil && !isAttestation(d.Platform) && matches(*d.Platform, want) {
+		if d.Platform != nil && !IsAttestation(d.Platform) && matches(*d.Platform, want) {
 			kept[Platform(d.Platform)] = d.Digest
 			keptDigests[d.Digest.String()] = true
 		}
@@ -79,7 +79,7 @@ func split(m *v1.IndexManifest, want []v1.Platform) (kept map[string]v1.Hash, at
 	for _, d := range m.Manifests {
 		switch {
 		case keptDigests[d.Digest.String()]:
-		case isAttestation(d.Platform) && keptDigests[d.Annotations["vnd.docker.reference.digest"]]:
+		case IsAttestation(d.Platform) && keptDigests[d.Annotations["vnd.docker.reference.digest"]]:
 			attestations[d.Digest] = true
 		case d.Platform == nil:
 			dropped = append(dropped, d.Digest.String())
@@ -102,8 +102,8 @@ func sameSelection(ref name.Reference, dm *v1.IndexManifest, kept map[string]v1.
 	for _, d := range dm.Manifests {
 		p := Platform(d.Platform)
 		switch want, ok := kept[p]; {
-		case isAttestation(d.Platform) && attestations[d.Digest]:
-		case isAttestation(d.Platform), !ok:
+		case IsAttestation(d.Platform) && attestations[d.Digest]:
+		case IsAttestation(d.Platform), !ok:
 			extra = append(extra, cmpOr(p, d.Digest.String())+" "+d.Digest.String())
 		case want != d.Digest:
 			differ = append(differ, fmt.Sprintf("%s is %s, the source's %s", p, d.Digest, want))

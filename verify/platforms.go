@@ -18,9 +18,10 @@ func Platform(p *v1.Platform) string {
 	return s
 }
 
-// isAttestation reports the unknown/unknown entries that BuildKit adds for
-// attestations: they are not platforms a user runs.
-func isAttestation(p *v1.Platform) bool {
+// IsAttestation reports the unknown/unknown entries that BuildKit adds for
+// attestations (and that a Docker Hub listing shows them as): they are not
+// platforms a user runs.
+func IsAttestation(p *v1.Platform) bool {
 	return p != nil && p.OS == "unknown" && p.Architecture == "unknown"
 }
 
@@ -28,7 +29,7 @@ func isAttestation(p *v1.Platform) bool {
 func Platforms(m *v1.IndexManifest) []string {
 	var out []string
 	for _, d := range m.Manifests {
-		if d.Platform == nil || isAttestation(d.Platform) {
+		if d.Platform == nil || IsAttestation(d.Platform) {
 			continue
 		}
 		out = append(out, Platform(d.Platform))

@@ -30,6 +30,7 @@ type Engine struct {
 	fetched flight.Group[*remote.Descriptor]
 	written flight.Group[struct{}] // destination repository @ digest, once written
 	blobs   *http.Client           // the destination's, for blob writes
+	reads   *http.Client           // the source's, for blob reads
 	homes   blobHomes
 	// uploaded and mounts are what the run moved, for its summary: blob
 	// bytes sent in uploads, and blobs mounted from another repository.
@@ -53,7 +54,7 @@ func New(src, dst *side.Side, opts ...Option) (*Engine, error) {
 		return nil, errors.New("copy: the destination side was not built to write (side.WithWrite)")
 	}
 	e := &Engine{o: o, srcSide: src, dstSide: dst, src: src.Puller, dstRead: dst.Puller, dst: dst.Pusher,
-		blobs: &http.Client{Transport: dst.Auth}}
+		blobs: &http.Client{Transport: dst.Auth}, reads: &http.Client{Transport: src.Auth}}
 	if o.referrers {
 		if err := e.newAttached(); err != nil {
 			return nil, fmt.Errorf("copy: %w", err)

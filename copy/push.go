@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crane-migrate/crane-migrate/report"
 	"github.com/crane-migrate/crane-migrate/retry"
 )
 
@@ -188,7 +190,7 @@ func (e *Engine) tryBlob(ctx context.Context, src, dst name.Repository, d v1.Des
 	}
 	b := <-body
 	if b.err == nil {
-		err = e.upload(ctx, loc, d, b.rc)
+		err = sourceBytes(src, d, e.upload(ctx, loc, d, b.rc))
 	}
 	b.close()
 	if b.err != nil || err != nil {
@@ -233,16 +235,16 @@ func (o opened) close() {
 	}
 }
 
-// open starts reading blob d from src.
+// open starts reading blob d from src, with a plain GET: its bytes are not
+// hashed on the way. The destination hashes what it receives and refuses a
+// blob whose digest is not the one named (DIGEST_INVALID), so nothing lands
+// under a digest that is not its own either way, and hashing every byte here
+// too was a fifth of this process's CPU on a first migration (issue 16).
+// A refusal of that kind is reported against the source (sourceBytes).
 func (e *Engine) open(ctx context.Context, src name.Repository, d v1.Descriptor) <-chan opened {
 	out := make(chan opened, 1)
 	go func() {
-		l, err := e.src.Layer(ctx, src.Digest(d.Digest.String()))
-		if err != nil {
-			out <- opened{err: err}
-			return
-		}
-		rc, err := l.Compressed()
+		rc, err := e.get(ctx, src, d)
 		if err != nil {
 			err = fmt.Errorf("reading blob %s of %s: %w", d.Digest, src, err)
 		}
@@ -251,9 +253,39 @@ func (e *Engine) open(ctx context.Context, src name.Repository, d v1.Descriptor)
 	return out
 }
 
-// upload streams a source blob into the upload session at loc, in one PUT.
-// The source read checks the digest as it goes, and the registry checks it
-// again before it keeps the blob.
+// get is the GET of a blob: the side's transport follows a redirect to
+// storage elsewhere without the registry's token, and resumes a large body
+// that breaks off.
+func (e *Engine) get(ctx context.Context, src name.Repository, d v1.Descriptor) (io.ReadCloser, error) {
+	u := url.URL{Scheme: src.Scheme(), Host: src.RegistryStr(), Path: "/v2/" + src.RepositoryStr() + "/blobs/" + d.Digest.String()}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := e.reads.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+		drainClose(resp)
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+// sourceBytes words the destination's refusal of a blob's bytes as what it
+// says about the source: it served bytes that are not the blob it names.
+func sourceBytes(src name.Repository, d v1.Descriptor, err error) error {
+	var te *transport.Error
+	if !errors.As(err, &te) || !slices.ContainsFunc(te.Errors, func(d transport.Diagnostic) bool { return d.Code == transport.DigestInvalidErrorCode }) {
+		return err
+	}
+	return &RefError{Side: report.SideSource, Ref: src.Digest(d.Digest.String()).String(), Err: err,
+		Cause: "the source served bytes that do not match this digest (the destination hashed them and refused the blob)"}
+}
+
+// upload streams a source blob into the upload session at loc, in one PUT;
+// the registry checks its size and digest before it keeps it.
 func (e *Engine) upload(ctx context.Context, loc *url.URL, d v1.Descriptor, rc io.Reader) error {
 	q := loc.Query()
 	q.Set("digest", d.Digest.String())

@@ -19,11 +19,11 @@ func (t *Transport) checkBody(req *http.Request, resp *http.Response) (*http.Res
 		return resp, nil
 	}
 	if resp.ContentLength <= smallBody {
-		body, err := io.ReadAll(resp.Body)
+		// Sized once from Content-Length: io.ReadAll would grow its
+		// buffer a dozen times for a blob of a few hundred KiB.
+		body := make([]byte, resp.ContentLength)
+		_, err := io.ReadFull(resp.Body, body)
 		resp.Body.Close()
-		if err == nil && int64(len(body)) != resp.ContentLength {
-			err = io.ErrUnexpectedEOF
-		}
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", req.URL.Redacted(), err)
 		}

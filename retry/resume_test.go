@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,5 +83,44 @@ func TestLargeDownloadResumesWhereItBroke(t *testing.T) {
 	defer mu.Unlock()
 	if d := cmp.Diff(want, ranges); d != "" {
 		t.Errorf("Range headers (-want +got):\n%s", d)
+	}
+}
+
+// TestShortSmallBodyIsRetried: a body under the threshold is read whole
+// before the answer is handed on, so a connection that breaks after none
+// or part of it is a transient failure, retried, and the caller reads the
+// whole body of the next answer.
+func TestShortSmallBodyIsRetried(t *testing.T) {
+	t.Parallel()
+	for _, cut := range []int64{0, 700} {
+		t.Run(fmt.Sprint("cut at ", cut), func(t *testing.T) {
+			t.Parallel()
+			data := bytes.Repeat([]byte("0123456789abcdef"), 100)
+			var calls atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				if calls.Add(1) == 1 {
+					w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+					w.WriteHeader(http.StatusOK)
+					w.(http.Flusher).Flush()
+					w = &cutWriter{ResponseWriter: w, left: cut}
+					if cut == 0 {
+						panic(http.ErrAbortHandler)
+					}
+				}
+				_, _ = w.Write(data)
+			}))
+			t.Cleanup(srv.Close)
+			rt := newRetry(t, http.DefaultTransport, retry.WithSleep(func(context.Context, time.Duration) error { return nil }))
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v2/org/app/manifests/v1", nil)
+			resp, err := rt.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !bytes.Equal(got, data) || calls.Load() != 2 {
+				t.Errorf("read %d bytes in %d requests, want the %d sent after one retry", len(got), calls.Load(), len(data))
+			}
+		})
 	}
 }

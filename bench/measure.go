@@ -15,6 +15,7 @@ import (
 // sample is one tool's run of one case.
 type sample struct {
 	wall, registryCPU         time.Duration // registryCPU: -1 where it cannot be read
+	busy                      []int         // the machine's busy %, per busyStep of the run
 	selfCPU                   time.Duration // this process: the in-process tool and the proxies; -1 unread
 	manifestGets, heads       int
 	blobGets, uploads, mounts int
@@ -30,16 +31,19 @@ func measure(ctx context.Context, c config, t tool, scenario string, src, dst *h
 	cpu0, cpuOK := registriesCPU(regs...)
 	self0, selfOK := processCPU(os.Getpid())
 	start := time.Now()
+	stop := make(chan struct{})
+	busy := watchBusy(stop)
 	var err error
 	// Labelled, so that a -cpuprofile tells the tool's own CPU (the
 	// goroutines it starts carry the label) from the proxies'.
 	pprof.Do(ctx, pprof.Labels("tool", t.name, "case", scenario), func(ctx context.Context) {
 		err = t.run(ctx, c, src.Host(), dst.Host(), ns)
 	})
+	close(stop)
 	if err != nil {
 		return sample{}, err
 	}
-	s := sample{wall: time.Since(start), registryCPU: -1, selfCPU: -1}
+	s := sample{wall: time.Since(start), registryCPU: -1, selfCPU: -1, busy: <-busy}
 	if cpu1, ok := registriesCPU(regs...); ok && cpuOK {
 		s.registryCPU = cpu1 - cpu0
 	}

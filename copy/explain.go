@@ -105,6 +105,8 @@ func notFound(te *transport.Error, where string) string {
 			return "no such repository at the " + where
 		case transport.ManifestUnknownErrorCode:
 			return "no such tag or digest at the " + where
+		case transport.BlobUnknownErrorCode:
+			return "no such blob at the " + where
 		}
 	}
 	return "not found at the " + where + " (no such tag, or no such repository)"

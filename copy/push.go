@@ -245,10 +245,7 @@ func (e *Engine) open(ctx context.Context, src name.Repository, d v1.Descriptor)
 	out := make(chan opened, 1)
 	go func() {
 		rc, err := e.get(ctx, src, d)
-		if err != nil {
-			err = fmt.Errorf("reading blob %s of %s: %w", d.Digest, src, err)
-		}
-		out <- opened{rc: rc, err: err}
+		out <- opened{rc: rc, err: explain(e.srcSide, report.SideSource, src.Digest(d.Digest.String()), "reading the blob", err)}
 	}()
 	return out
 }

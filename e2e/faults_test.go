@@ -167,7 +167,7 @@ func start(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, <-chan struc
 	t.Helper()
 	home := t.TempDir()
 	rep := filepath.Join(home, "report.json")
-	cmd := exec.Command(binary, append(args, "--report", rep)...)
+	cmd := exec.Command(bin(), append(args, "--report", rep)...)
 	cmd.Env = []string{"HOME=" + home, "DOCKER_CONFIG=" + home}
 	var out bytes.Buffer
 	cmd.Stdout = &out

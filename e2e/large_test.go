@@ -95,7 +95,7 @@ func TestLargeLayerStreamsWithFlatMemory(t *testing.T) {
 	}
 
 	home := t.TempDir()
-	cmd := exec.Command(binary, "copy", src.Host()+"/oldorg/big:v1", dst.Host()+"/neworg/big:v1",
+	cmd := exec.Command(bin(), "copy", src.Host()+"/oldorg/big:v1", dst.Host()+"/neworg/big:v1",
 		"--report", filepath.Join(home, "report.json"))
 	cmd.Env = []string{"HOME=" + home, "DOCKER_CONFIG=" + home}
 	var out strings.Builder

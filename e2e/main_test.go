@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,6 +44,38 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+var statOnce sync.Once
+
+// bin is the binary's path. Its first call, from a test (the cache's log of
+// what a test reads starts with m.Run), records the module's sources.
+func bin() string {
+	statOnce.Do(func() {
+		if err := statSources(".."); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: go test may replay a stale cached result:", err)
+		}
+	})
+	return binary
+}
+
+// statSources stats every Go source and module file of the module. go test
+// caches a package's result by what the test binary imports and by the files
+// the test itself opens or stats; the binary under test is built by a child
+// process, so without this an edit to copy or migrate (or a mutation tried
+// on purpose) would replay a cached "ok" from before the edit.
+func statSources(root string) error {
+	return filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != root:
+			return filepath.SkipDir
+		case !d.IsDir() && (strings.HasSuffix(path, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum"):
+			_, err = os.Stat(path)
+		}
+		return err
+	})
+}
+
 // run is one invocation of the binary.
 type run struct {
 	code           int
@@ -69,7 +102,7 @@ func cli(t *testing.T, env []string, args ...string) run {
 	// test binary's timeout with none.
 	cctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(cctx, binary, withReport...)
+	cmd := exec.CommandContext(cctx, bin(), withReport...)
 	cmd.WaitDelay = 5 * time.Second
 	cmd.Env = append([]string{"HOME=" + home, "DOCKER_CONFIG=" + filepath.Join(home, ".docker"), "PATH=" + os.Getenv("PATH")}, env...)
 	var out, errb bytes.Buffer

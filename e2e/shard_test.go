@@ -44,7 +44,7 @@ func startShard(t *testing.T, index int, src, dst string) *shardProc {
 	t.Helper()
 	home := t.TempDir()
 	p := &shardProc{index: index, report: filepath.Join(home, "report.json"), done: make(chan error, 1)}
-	p.cmd = exec.Command(binary, "org", src, dst, "--shards", fmt.Sprint(shardCount), "--report", p.report, "--jobs", "2", "-q")
+	p.cmd = exec.Command(bin(), "org", src, dst, "--shards", fmt.Sprint(shardCount), "--report", p.report, "--jobs", "2", "-q")
 	p.cmd.Env = []string{"HOME=" + home, "DOCKER_CONFIG=" + filepath.Join(home, ".docker"), "PATH=" + os.Getenv("PATH"),
 		shard.IndexEnv + "=" + fmt.Sprint(index)}
 	p.cmd.Stderr = &p.stderr

@@ -18,6 +18,11 @@ import (
 // immutable. (The same digest already there is a skip, decided before any push.)
 var ErrImmutableTag = errors.New("the destination tag is immutable")
 
+// ErrCorruptBlob means the source served a blob that is not the one named:
+// its answer has another size, or the destination hashed its bytes and
+// refused them.
+var ErrCorruptBlob = errors.New("the source served bytes that are not this blob")
+
 // KindOf classifies err for the report: what the user has to do depends on
 // the kind, so hints and exit codes switch on it instead of reading text.
 func KindOf(err error) report.Kind {
@@ -27,6 +32,8 @@ func KindOf(err error) report.Kind {
 		return ""
 	case errors.Is(err, ErrImmutableTag):
 		return report.KindImmutable
+	case errors.Is(err, ErrCorruptBlob):
+		return report.KindCorruptBlob
 	case errors.Is(err, pulls.ErrLimit):
 		return report.KindPullLimit
 	case errors.Is(err, verify.ErrDigestMismatch):

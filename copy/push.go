@@ -239,8 +239,11 @@ func (o opened) close() {
 // hashed on the way. The destination hashes what it receives and refuses a
 // blob whose digest is not the one named (DIGEST_INVALID), so nothing lands
 // under a digest that is not its own either way, and hashing every byte here
-// too was a fifth of this process's CPU on a first migration (issue 16).
+// too was a third of crane-migrate's own CPU in issue 16's first migration.
 // A refusal of that kind is reported against the source (sourceBytes).
+// Blob reads are as many at once as the transfer stage writes blobs, within
+// the side's connections per host (go-containerregistry's Layer read held
+// one of --jobs×2 puller slots per body: a queue of its own).
 func (e *Engine) open(ctx context.Context, src name.Repository, d v1.Descriptor) <-chan opened {
 	out := make(chan opened, 1)
 	go func() {
@@ -250,9 +253,11 @@ func (e *Engine) open(ctx context.Context, src name.Repository, d v1.Descriptor)
 	return out
 }
 
-// get is the GET of a blob: the side's transport follows a redirect to
-// storage elsewhere without the registry's token, and resumes a large body
-// that breaks off.
+// get is the GET of a blob. The client follows a redirect to storage
+// elsewhere (the side's transport adds the registry's token for the
+// registry's host only), and the side's retry layer resumes a large body
+// that breaks off. An answer of another size than the manifest names is
+// refused here: the upload would only fail on it, blaming nobody.
 func (e *Engine) get(ctx context.Context, src name.Repository, d v1.Descriptor) (io.ReadCloser, error) {
 	u := url.URL{Scheme: src.Scheme(), Host: src.RegistryStr(), Path: "/v2/" + src.RepositoryStr() + "/blobs/" + d.Digest.String()}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -267,18 +272,27 @@ func (e *Engine) get(ctx context.Context, src name.Repository, d v1.Descriptor) 
 		drainClose(resp)
 		return nil, err
 	}
+	if d.Size >= 0 && resp.ContentLength >= 0 && resp.ContentLength != d.Size {
+		drainClose(resp)
+		return nil, fmt.Errorf("%w: the answer is %d bytes, the manifest names %d", ErrCorruptBlob, resp.ContentLength, d.Size)
+	}
 	return resp.Body, nil
 }
 
 // sourceBytes words the destination's refusal of a blob's bytes as what it
 // says about the source: it served bytes that are not the blob it names.
 func sourceBytes(src name.Repository, d v1.Descriptor, err error) error {
-	var te *transport.Error
-	if !errors.As(err, &te) || !slices.ContainsFunc(te.Errors, func(d transport.Diagnostic) bool { return d.Code == transport.DigestInvalidErrorCode }) {
+	if !digestInvalid(err) {
 		return err
 	}
-	return &RefError{Side: report.SideSource, Ref: src.Digest(d.Digest.String()).String(), Err: err,
+	return &RefError{Side: report.SideSource, Ref: src.Digest(d.Digest.String()).String(), Err: fmt.Errorf("%w: %w", ErrCorruptBlob, err),
 		Cause: "the source served bytes that do not match this digest (the destination hashed them and refused the blob)"}
+}
+
+// digestInvalid says a registry refused an upload's bytes (DIGEST_INVALID).
+func digestInvalid(err error) bool {
+	var te *transport.Error
+	return errors.As(err, &te) && slices.ContainsFunc(te.Errors, func(diag transport.Diagnostic) bool { return diag.Code == transport.DigestInvalidErrorCode })
 }
 
 // upload streams a source blob into the upload session at loc, in one PUT;

@@ -14,7 +14,8 @@ import (
 )
 
 // TestSourceBlobFaults: the source answers one layer's GET with bytes that
-// are not the layer (same length, so only a hash tells), or with an error.
+// are not the layer (same length, so only a hash tells; or another length),
+// or with an error.
 // The engine does not hash blobs itself; each destination registry does,
 // and refuses the blob. Either way the tag fails with the blame on the
 // source, for the right reason, and is not at the destination; the other
@@ -22,10 +23,14 @@ import (
 func TestSourceBlobFaults(t *testing.T) {
 	t.Parallel()
 	distribution := func(t *testing.T) string { return harness.MustStartRegistry(t).Host() }
-	corrupt := func(size int64) *harness.Fault {
-		return &harness.Fault{Status: http.StatusOK, Body: bytes.Repeat([]byte{'x'}, int(size)),
-			Header: http.Header{"Content-Length": {fmt.Sprint(size)}, "Content-Type": {"application/octet-stream"}}}
+	sized := func(delta int64) func(int64) *harness.Fault {
+		return func(size int64) *harness.Fault {
+			n := size + delta
+			return &harness.Fault{Status: http.StatusOK, Body: bytes.Repeat([]byte{'x'}, int(n)),
+				Header: http.Header{"Content-Length": {fmt.Sprint(n)}, "Content-Type": {"application/octet-stream"}}}
+		}
 	}
+	corrupt := sized(0)
 	answer := func(status int, code string) func(int64) *harness.Fault {
 		return func(int64) *harness.Fault {
 			return &harness.Fault{Status: status, Header: http.Header{"Content-Type": {"application/json"}},
@@ -39,8 +44,10 @@ func TestSourceBlobFaults(t *testing.T) {
 		kind  report.Kind
 		text  string
 	}{
-		{"corrupt bytes into distribution", distribution, corrupt, report.KindOther, "do not match"},
-		{"corrupt bytes into ggcr's registry", func(t *testing.T) string { return harness.MustStartGGCRRegistry(t, true).Host() }, corrupt, report.KindOther, "do not match"},
+		{"corrupt bytes into distribution", distribution, corrupt, report.KindCorruptBlob, "do not match"},
+		{"corrupt bytes into ggcr's registry", func(t *testing.T) string { return harness.MustStartGGCRRegistry(t, true).Host() }, corrupt, report.KindCorruptBlob, "do not match"},
+		{"shorter", distribution, sized(-10), report.KindCorruptBlob, "the manifest names"},
+		{"longer", distribution, sized(10), report.KindCorruptBlob, "the manifest names"},
 		{"blob unknown", distribution, answer(http.StatusNotFound, "BLOB_UNKNOWN"), report.KindNotFound, "no such blob at the source"},
 		{"denied", distribution, answer(http.StatusForbidden, "DENIED"), report.KindDenied, "the source registry denied access"},
 	} {

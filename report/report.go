@@ -104,10 +104,13 @@ type Kind string
 
 // The kinds a Result can carry. They are the strings of the JSON report.
 const (
-	KindNotFound        Kind = "not-found"
-	KindUnauthorized    Kind = "unauthorized"
-	KindDenied          Kind = "denied"
-	KindDigestMismatch  Kind = "digest-mismatch"
+	KindNotFound       Kind = "not-found"
+	KindUnauthorized   Kind = "unauthorized"
+	KindDenied         Kind = "denied"
+	KindDigestMismatch Kind = "digest-mismatch"
+	// KindCorruptBlob: the source served a blob whose bytes or size are
+	// not the ones its manifest names.
+	KindCorruptBlob     Kind = "corrupt-blob"
 	KindPlatformMissing Kind = "platform-missing"
 	// KindPlatformExtra: a copy filtered by --platform has, at the
 	// destination, a manifest the filter did not select.
@@ -439,6 +442,8 @@ func Hint(k Kind) string {
 		return "check the credentials named above: docker login HOST, or CRANE_MIGRATE_SRC_*/CRANE_MIGRATE_DST_*"
 	case KindNotFound:
 		return "check that the tag or repository exists at the source"
+	case KindCorruptBlob:
+		return "the source served a blob that is not the one its manifest names (a cache or mirror in front of it?): check it, then run the same command again"
 	case KindDigestMismatch, KindPlatformMissing, KindPlatformExtra, KindReferrerMissing:
 		return "the destination differs from the source: run the migration again to copy it over"
 	case KindInvalidName:

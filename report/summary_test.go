@@ -58,6 +58,7 @@ func TestHintFor(t *testing.T) {
 		{report.Result{Kind: report.KindNotFound}, "exists at the source"},
 		{report.Result{Kind: report.KindDenied, Side: report.SideDestination}, "CRANE_MIGRATE_DST_"},
 		{report.Result{Kind: report.KindUnauthorized, Side: report.SideSource}, "CRANE_MIGRATE_SRC_"},
+		{report.Result{Kind: report.KindCorruptBlob, Side: report.SideSource}, "check it, then run the same command again"},
 	}
 	for _, tt := range tests {
 		if got := report.HintFor(tt.res); !strings.Contains(got, tt.want) {

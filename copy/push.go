@@ -270,6 +270,11 @@ func (e *Engine) get(ctx context.Context, src name.Repository, d v1.Descriptor) 
 	}
 	if err := transport.CheckError(resp, http.StatusOK); err != nil {
 		drainClose(resp)
+		if host := resp.Request.URL.Host; host != u.Host {
+			// The registry's storage refused (an expired signed URL, a
+			// CDN), not the registry: no credentials of ours were shown.
+			return nil, fmt.Errorf("the storage the registry sent the download to (%s) answered %s", host, resp.Status)
+		}
 		return nil, err
 	}
 	if d.Size >= 0 && resp.ContentLength >= 0 && resp.ContentLength != d.Size {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -37,6 +38,17 @@ func TestSourceBlobFaults(t *testing.T) {
 				Body: []byte(`{"errors":[{"code":"` + code + `","message":"from the test"}]}`)}
 		}
 	}
+	// redirect sends the download to storage elsewhere, as registries
+	// backed by S3 or a CDN do, and that storage refuses it.
+	redirect := func(t *testing.T) func(int64) *harness.Fault {
+		storage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", http.StatusForbidden)
+		}))
+		t.Cleanup(storage.Close)
+		return func(int64) *harness.Fault {
+			return &harness.Fault{Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {storage.URL + "/signed?X-Amz-Expires=1"}}}
+		}
+	}
 	for _, tt := range []struct {
 		name  string
 		dst   func(t *testing.T) string
@@ -50,6 +62,7 @@ func TestSourceBlobFaults(t *testing.T) {
 		{"longer", distribution, sized(10), report.KindCorruptBlob, "the manifest names"},
 		{"blob unknown", distribution, answer(http.StatusNotFound, "BLOB_UNKNOWN"), report.KindNotFound, "no such blob at the source"},
 		{"denied", distribution, answer(http.StatusForbidden, "DENIED"), report.KindDenied, "the source registry denied access"},
+		{"storage refuses", distribution, redirect(t), report.KindOther, "answered 403 Forbidden"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -74,25 +74,13 @@ func (v *view) outcomes() string {
 	}
 	s := strings.Join(parts, ", ")
 	if v.Signatures > 0 {
-		s += " (+" + report.Plural(v.Signatures, "signature tag") + signatureTrouble(v.SigFailed, v.SigPending) + ")"
+		s += " (+" + report.Plural(v.Signatures, "signature tag") + report.Trouble(v.SigFailed, v.SigPending) + ")"
 	}
 	if v.ReposFailed > 0 {
 		s += "; " + report.Plural(v.ReposFailed, "repository", "repositories") + " failed to list"
 	}
 	if v.ReposPending > 0 {
 		s += "; " + report.Plural(v.ReposPending, "repository", "repositories") + " not listed"
-	}
-	return s
-}
-
-// signatureTrouble is ", 2 failed, 1 not started" of signature tags.
-func signatureTrouble(failed, pending int) string {
-	s := ""
-	if failed > 0 {
-		s += fmt.Sprintf(", %d failed", failed)
-	}
-	if pending > 0 {
-		s += fmt.Sprintf(", %d not started", pending)
 	}
 	return s
 }

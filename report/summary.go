@@ -26,7 +26,7 @@ func (r Report) PrintSummary(w io.Writer) {
 		fmt.Fprintf(w, ", %d in conflict", s.Conflicts)
 	}
 	if s.Signatures > 0 {
-		fmt.Fprintf(w, " (+%s%s)", Plural(s.Signatures, "signature and attestation tag"), trouble(s.SignaturesFailed, s.SignaturesPending))
+		fmt.Fprintf(w, " (+%s%s)", Plural(s.Signatures, "signature and attestation tag"), Trouble(s.SignaturesFailed, s.SignaturesPending))
 	}
 	if s.Excluded > 0 {
 		fmt.Fprintf(w, "; %d excluded", s.Excluded)
@@ -65,8 +65,9 @@ func (r Report) PrintSummary(w io.Writer) {
 	}
 }
 
-// trouble is ", 2 failed, 1 not started", or "".
-func trouble(failed, pending int) string {
+// Trouble is ", 2 failed, 1 not started", or "": the tail of a count that
+// the summary and the progress display print alike.
+func Trouble(failed, pending int) string {
 	s := ""
 	if failed > 0 {
 		s += fmt.Sprintf(", %d failed", failed)

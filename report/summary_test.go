@@ -83,3 +83,22 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// TestTrouble: the tail the summary and the progress display both print
+// after a count of signature tags.
+func TestTrouble(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		failed, pending int
+		want            string
+	}{
+		{0, 0, ""},
+		{2, 0, ", 2 failed"},
+		{0, 1, ", 1 not started"},
+		{2, 1, ", 2 failed, 1 not started"},
+	} {
+		if got := report.Trouble(tt.failed, tt.pending); got != tt.want {
+			t.Errorf("Trouble(%d, %d) = %q, want %q", tt.failed, tt.pending, got, tt.want)
+		}
+	}
+}
